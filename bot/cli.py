@@ -1,0 +1,199 @@
+"""`rocky-bot`: the command line. Reads the environment (and .env) once, into Settings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot import __version__
+from bot.settings import Settings, SettingsError, load_settings, log_level_number
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set: put your bot's token in a .env file or the environment "
+    "(see the README's \"Configuration\" section)."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rocky-bot",
+        description="A self-hosted Discord bot for Rocky fan communities.",
+        epilog="With no command, `run` is assumed.",
+    )
+    parser.add_argument("--version", action="version", version=f"rocky-bot {__version__}")
+    parser.add_argument("--env-file", type=Path, default=Path(".env"),
+                        help="settings file to read (default: .env in the current folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("run", help="connect to Discord and serve (the default)",
+                        description="Connect to Discord and serve. Without a token, on a "
+                                    "terminal, starts the local sandbox instead.")
+
+    sync = commands.add_parser("sync", help="push the slash-command tree to Discord now",
+                               description="Push the command tree now (normally the bot syncs "
+                                           "only when the tree changed).")
+    sync.add_argument("--guild", type=int, metavar="ID",
+                      help="sync to this server only (instant; for development)")
+
+    db = commands.add_parser("db", help="database maintenance",
+                             description="Database maintenance.")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("migrate", help="create or upgrade the database, then exit",
+                           description="Apply pending migrations to DATABASE_PATH.")
+    backup = db_commands.add_parser(
+        "backup", help="copy the database safely, even while the bot runs",
+        description="Copy DATABASE_PATH to PATH with SQLite's online backup.")
+    backup.add_argument("path", type=Path, help="where to write the copy (must not exist)")
+
+    content = commands.add_parser("content", help="check and count the content packs",
+                                  description="Check and count the content packs.")
+    content_commands = content.add_subparsers(dest="content_command", metavar="ACTION",
+                                              required=True)
+    content_commands.add_parser("check", help="validate every pack; exit 1 listing problems",
+                                description="Validate every pack (and CONTENT_DIR's).")
+    stats = content_commands.add_parser("stats", help="count facts, questions, songs, quotes",
+                                        description="Count the content.")
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+
+    commands.add_parser("health", help="exit 0 if the running bot is connected (for Docker)",
+                        description="Read the heartbeat the running bot writes; exit 0 when "
+                                    "it is connected, 1 otherwise.")
+    sandbox = commands.add_parser("sandbox", help="try the bot locally, without Discord",
+                                  description="Start a local Discord and the bot against it.")
+    sandbox.add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    sandbox.add_argument("--script", help="run console commands from FILE (or - for stdin)")
+    sandbox.add_argument("--verbose", action="store_true", help="show the bot's logs")
+    sandbox.add_argument("--seed", type=int, help="make the bot's random choices repeatable")
+    return parser
+
+
+def read_environment(env_file: Path) -> dict[str, str]:
+    """The process environment over the .env file: the environment wins."""
+    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} \
+        if env_file.is_file() else {}
+    return values | dict(os.environ)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(read_environment(args.env_file))
+    except SettingsError as exc:
+        print(f"rocky-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    command = args.command or "run"
+    handler = {
+        "run": _run, "sync": _sync, "db": _db, "content": _content, "health": _health,
+        "sandbox": _sandbox,
+    }[command]
+    return handler(args, settings)
+
+
+def _configure_logging(settings: Settings) -> None:
+    from bot.logging_setup import configure_logging
+
+    configure_logging(log_level_number(settings), secrets=(settings.token or "",))
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            print("No DISCORD_TOKEN: starting the local sandbox instead (see README).")
+            return _sandbox(args, settings)
+        print(f"rocky-bot: {NO_TOKEN}", file=sys.stderr)
+        return EXIT_USAGE
+    _configure_logging(settings)
+    from bot.runner import StartupError, run_bot
+
+    try:
+        return asyncio.run(run_bot(settings))
+    except StartupError as exc:
+        print(f"rocky-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        print(f"rocky-bot: {NO_TOKEN}", file=sys.stderr)
+        return EXIT_USAGE
+    _configure_logging(settings)
+    from bot.runner import StartupError, sync_once
+
+    try:
+        asyncio.run(sync_once(settings, args.guild or settings.dev_guild_id))
+    except StartupError as exc:
+        print(f"rocky-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("Commands synced" + (f" to server {args.guild}." if args.guild else "."))
+    return EXIT_OK
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db import Database, DatabaseTooNewError
+    from bot.db.backup import backup_database
+
+    if args.db_command == "migrate":
+        async def migrate() -> tuple[list[int], int]:
+            database = await Database.open(settings.database_path, migrate=False)
+            try:
+                applied = await database.migrate()
+                return applied, await database.schema_version()
+            finally:
+                await database.close()
+
+        try:
+            applied, version = asyncio.run(migrate())
+        except DatabaseTooNewError as exc:
+            print(f"rocky-bot: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        done = f"applied {len(applied)} migration(s); " if applied else "already up to date; "
+        print(f"{settings.database_path}: {done}schema version {version}.")
+        return EXIT_OK
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rbacking up: {done}/{total} pages", end="", file=sys.stderr, flush=True)
+
+    try:
+        target = backup_database(settings.database_path, args.path, progress)
+    except (FileNotFoundError, FileExistsError) as exc:
+        print(f"rocky-bot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"Backed up {settings.database_path} to {target}.")
+    return EXIT_OK
+
+
+def _content(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.commands import check_command, stats_command
+
+    if args.content_command == "check":
+        return check_command(settings.content_dir, sys.stdout)
+    return stats_command(settings.content_dir, args.json, sys.stdout)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.heartbeat import check_heartbeat
+
+    healthy, reason = check_heartbeat(settings.heartbeat_path)
+    print(("healthy: " if healthy else "unhealthy: ") + reason)
+    return EXIT_OK if healthy else EXIT_FAILED
+
+
+def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    print("rocky-bot: the local sandbox is not built yet (tracked in the issue 'A local "
+          "sandbox'); set DISCORD_TOKEN to run against Discord.", file=sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Immutable content items and the library that serves them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from urllib.parse import quote, quote_plus
+
+from bot.domain.films import film_order
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    films: tuple[str, ...]
+    topics: tuple[str, ...]
+    source: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    films: tuple[str, ...]
+    topics: tuple[str, ...]
+    source: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: str
+    difficulty: str
+    kind: str
+    explanation: str
+
+    @property
+    def answer_index(self) -> int:
+        return self.options.index(self.answer)
+
+
+@dataclass(frozen=True, slots=True)
+class Song:
+    id: str
+    films: tuple[str, ...]
+    topics: tuple[str, ...]
+    source: str
+    title: str
+    performer: str
+    writers: tuple[str, ...]
+    scene: str
+    year: int
+    montage: bool
+    chart_peak: str | None = None
+    official_url: str | None = None
+
+    @property
+    def search_terms(self) -> str:
+        return f"{self.title} {self.performer}"
+
+    # Search links rather than stored video links, so they never rot.
+    @property
+    def youtube_url(self) -> str:
+        return "https://www.youtube.com/results?search_query=" + quote_plus(self.search_terms)
+
+    @property
+    def spotify_url(self) -> str:
+        return "https://open.spotify.com/search/" + quote(self.search_terms, safe="")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    films: tuple[str, ...]
+    topics: tuple[str, ...]
+    source: str
+    text: str
+    character: str
+    scene: str | None = None
+
+    @property
+    def film(self) -> str:
+        return self.films[0]
+
+
+Item = Fact | Question | Song | Quote
+
+
+def _index(items: Iterable[Item]) -> Mapping[str, Item]:
+    return MappingProxyType({item.id: item for item in items})
+
+
+@dataclass(frozen=True, slots=True)
+class ContentLibrary:
+    facts: tuple[Fact, ...] = ()
+    questions: tuple[Question, ...] = ()
+    songs: tuple[Song, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    facts_by_id: Mapping[str, Fact] = field(init=False, repr=False, compare=False)
+    questions_by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+    songs_by_id: Mapping[str, Song] = field(init=False, repr=False, compare=False)
+    quotes_by_id: Mapping[str, Quote] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Frozen, so the lookup tables are set once through object.__setattr__.
+        object.__setattr__(self, "facts_by_id", _index(self.facts))
+        object.__setattr__(self, "questions_by_id", _index(self.questions))
+        object.__setattr__(self, "songs_by_id", _index(self.songs))
+        object.__setattr__(self, "quotes_by_id", _index(self.quotes))
+
+    def facts_for(
+        self, films: set[str] | None = None, topic: str | None = None
+    ) -> tuple[Fact, ...]:
+        """Facts tagged with any of `films` (None: any film) and with `topic` (None: any)."""
+        return tuple(
+            fact
+            for fact in self.facts
+            if (films is None or films.intersection(fact.films))
+            and (topic is None or topic in fact.topics)
+        )
+
+    def questions_for(
+        self, films: set[str] | None = None, difficulty: str | None = None
+    ) -> tuple[Question, ...]:
+        return tuple(
+            question
+            for question in self.questions
+            if (films is None or films.intersection(question.films))
+            and (difficulty is None or question.difficulty == difficulty)
+        )
+
+    def quotes_for(
+        self, film: str | None = None, character: str | None = None
+    ) -> tuple[Quote, ...]:
+        """Quotes from `film` said by `character`; the character match ignores case."""
+        wanted = character.casefold().strip() if character is not None else None
+        return tuple(
+            quote
+            for quote in self.quotes
+            if (film is None or quote.film == film)
+            and (wanted is None or quote.character.casefold() == wanted)
+        )
+
+    def songs_in_film_order(self) -> tuple[Song, ...]:
+        """Songs by their earliest film, then year; ties keep pack order (sort is stable)."""
+        return tuple(
+            sorted(self.songs, key=lambda song: (min(map(film_order, song.films)), song.year))
+        )
+
+    def characters(self) -> tuple[str, ...]:
+        return tuple(sorted({q.character for q in self.quotes}, key=lambda c: (c.casefold(), c)))

@@ -1,0 +1,142 @@
+"""The Bot subclass: owns the database, the content and the clock; loads one cog per feature."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import discord
+from discord.ext import commands
+
+from bot.content import ContentLibrary
+from bot.core.error_handler import RockyTree
+from bot.core.heartbeat import HEARTBEAT_EVERY, write_heartbeat
+from bot.core.sync import sync_if_changed
+from bot.db import Database
+from bot.db.repositories import AppStateRepository, GuildRepository, MemberRepository
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# One cog per feature; a cog that fails to load is logged and the others still run.
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.quotes",
+)
+
+# Interaction handlers discord.py runs as tasks with these names; shutdown waits for them.
+_WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord-ui-view-dispatch",
+                       "discord-ui-modal-dispatch")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RockyBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        content: ContentLibrary,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        rng: random.Random | None = None,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # slash commands only; no message intent
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=RockyTree,
+            help_command=None,
+            guild_ready_timeout=settings.guild_ready_timeout,
+            heartbeat_timeout=settings.heartbeat_timeout,
+        )
+        self.settings = settings
+        self.db = database
+        self.content = content
+        self.clock = clock
+        self.rng = rng or random.Random(settings.random_seed)
+        self.state = AppStateRepository(database)
+        self.guild_store = GuildRepository(database)
+        self.member_store = MemberRepository(database)
+        self.started_at = clock()
+        self.shutting_down = False
+        self.failed_extensions: dict[str, str] = {}
+        self._names_seen: dict[tuple[int, int], str] = {}
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self.auto_sync = True  # `rocky-bot sync` turns this off and forces a sync itself
+
+    # -- start-up ----------------------------------------------------------------------------
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS + self.settings.extra_extensions:
+            try:
+                await self.load_extension(extension)
+            except Exception as exc:
+                self.failed_extensions[extension] = repr(exc)
+                log.exception("could not load %s; the other features still run", extension)
+        if self.auto_sync:
+            await sync_if_changed(self.tree, self.state, self.settings.dev_guild_id)
+        self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="rocky-heartbeat")
+
+    async def sync_commands(self, guild_id: int | None, *, force: bool) -> bool:
+        return await sync_if_changed(self.tree, self.state, guild_id, force=force)
+
+    async def on_ready(self) -> None:
+        now = self.clock()
+        await self.guild_store.upsert_many_present([(g.id, g.name) for g in self.guilds], now)
+        await self.guild_store.purge_departed(now)
+        log.info("ready: %s in %d servers", self.user, len(self.guilds))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.guild_store.upsert_present(guild.id, guild.name, self.clock())
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        await self.guild_store.mark_left(guild.id, self.clock())
+
+    async def remember_member(self, interaction: discord.Interaction) -> None:
+        """Keep the display name last seen, writing only when it changed."""
+        if interaction.guild_id is None:
+            return
+        key = (interaction.guild_id, interaction.user.id)
+        name = interaction.user.display_name
+        if self._names_seen.get(key) == name:
+            return
+        self._names_seen[key] = name
+        if await self.guild_store.get(interaction.guild_id) is None:
+            guild_name = interaction.guild.name if interaction.guild else str(key[0])
+            await self.guild_store.upsert_present(key[0], guild_name, self.clock())
+        await self.member_store.remember(key[0], key[1], name, self.clock())
+
+    async def _heartbeat(self) -> None:
+        path = self.settings.heartbeat_path
+        while not self.is_closed():
+            try:
+                connected = self.is_ready() and self.ws is not None and self.ws.open
+                await asyncio.to_thread(write_heartbeat, path, connected=bool(connected),
+                                        guilds=len(self.guilds))
+            except OSError:
+                log.warning("could not write the heartbeat file %s", path)
+            await asyncio.sleep(HEARTBEAT_EVERY)
+
+    # -- shutdown ----------------------------------------------------------------------------
+    async def close(self) -> None:
+        """Stop taking new work, let running handlers finish their writes, then disconnect."""
+        if self.shutting_down:
+            return await super().close()
+        self.shutting_down = True
+        current = asyncio.current_task()
+        running = [t for t in asyncio.all_tasks()
+                   if t is not current and t.get_name().startswith(_WORK_TASK_PREFIXES)]
+        if running:
+            log.info("finishing %d running interaction(s) before stopping", len(running))
+            await asyncio.wait(running, timeout=3.0)
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
+        await super().close()
+        try:
+            write_heartbeat(self.settings.heartbeat_path, connected=False, guilds=0)
+        except OSError:
+            pass

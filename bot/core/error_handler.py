@@ -1,0 +1,102 @@
+"""One place that turns errors into ephemeral sentences and logs the unexpected ones."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+
+log = logging.getLogger("bot.errors")
+
+
+def describe(error: Exception) -> str | None:
+    """The sentence for an error a member can act on, or None for a bug."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works only in a server: run it in one of the server's channels."
+    if isinstance(error, app_commands.MissingPermissions):
+        return f"You need the {_names(error.missing_permissions)} permission to do that."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return (f"I need the {_names(error.missing_permissions)} permission in this channel; "
+                "ask a server admin to grant it.")
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Easy, champ: you can do that again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.TransformerError):
+        return f"{error.value!r} is not a valid value there; pick one of the suggestions."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+def _names(permissions: list[str]) -> str:
+    return ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in permissions)
+
+
+async def report(interaction: discord.Interaction, error: Exception) -> None:
+    """Tell the member what happened; log bugs with a traceback and an id they also see."""
+    sentence = describe(error)
+    if sentence is None:
+        error_id = secrets.token_hex(4)
+        original = getattr(error, "original", error)
+        where = _where(interaction)
+        log.error("unhandled error %s in %s", error_id, where, exc_info=original)
+        sentence = (f"Something went wrong on our side (error id `{error_id}`). Please try again; "
+                    "if it keeps happening, give this id to the server admins.")
+    await send_ephemeral(interaction, sentence)
+
+
+async def send_ephemeral(interaction: discord.Interaction, sentence: str) -> None:
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(sentence, ephemeral=True)
+        else:
+            await interaction.response.send_message(sentence, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for interaction %s", interaction.id)
+
+
+def _where(interaction: discord.Interaction) -> str:
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    custom_id = (interaction.data or {}).get("custom_id")
+    return f"component {custom_id}" if custom_id else f"interaction type {interaction.type}"
+
+
+class RockyTree(app_commands.CommandTree):
+    """The command tree with the central error handler and the shutdown gate."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        bot = interaction.client
+        if getattr(bot, "shutting_down", False):
+            await send_ephemeral(interaction, "The bot is restarting; try again in a moment.")
+            return False
+        remember = getattr(bot, "remember_member", None)
+        if remember is not None:
+            await remember(interaction)
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report(interaction, error)
+
+
+class RockyView(discord.ui.View):
+    """Views route their errors to the same handler as commands."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        await report(interaction, error)
+
+
+class RockyModal(discord.ui.Modal):
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report(interaction, error)

@@ -1,0 +1,58 @@
+"""Servers the bot is in, and those it left (kept 30 days, then purged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.db.database import Database
+
+RETENTION_AFTER_LEAVING = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Guild:
+    guild_id: int
+    name: str
+    joined_at: str
+    left_at: str | None
+
+
+class GuildRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def upsert_present(self, guild_id: int, name: str, now: datetime) -> None:
+        """Record that the bot is in this server (again): a return cancels the pending purge."""
+        await self._db.execute_write(
+            "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL",
+            (guild_id, name, now.isoformat()),
+        )
+
+    async def upsert_many_present(self, guilds: list[tuple[int, str]], now: datetime) -> None:
+        await self._db.execute_many(
+            "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL",
+            [(gid, name, now.isoformat()) for gid, name in guilds],
+        )
+
+    async def mark_left(self, guild_id: int, now: datetime) -> None:
+        await self._db.execute_write(
+            "UPDATE guilds SET left_at = ? WHERE guild_id = ? AND left_at IS NULL",
+            (now.isoformat(), guild_id),
+        )
+
+    async def get(self, guild_id: int) -> Guild | None:
+        row = await self._db.fetch_one(
+            "SELECT guild_id, name, joined_at, left_at FROM guilds WHERE guild_id = ?",
+            (guild_id,),
+        )
+        return None if row is None else Guild(**dict(row))
+
+    async def purge_departed(self, now: datetime) -> int:
+        """Delete servers the bot left more than the retention period ago (cascades)."""
+        cutoff = (now - RETENTION_AFTER_LEAVING).isoformat()
+        return await self._db.execute_write(
+            "DELETE FROM guilds WHERE left_at IS NOT NULL AND left_at < ?", (cutoff,)
+        )

@@ -1,0 +1,39 @@
+"""Members per server with the display name last seen, so departed members still have a name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.db.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    guild_id: int
+    user_id: int
+    display_name: str
+    last_seen_at: str
+
+
+class MemberRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def remember(
+        self, guild_id: int, user_id: int, display_name: str, now: datetime
+    ) -> None:
+        await self._db.execute_write(
+            "INSERT INTO members (guild_id, user_id, display_name, last_seen_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+            "display_name = excluded.display_name, last_seen_at = excluded.last_seen_at",
+            (guild_id, user_id, display_name, now.isoformat()),
+        )
+
+    async def get(self, guild_id: int, user_id: int) -> Member | None:
+        row = await self._db.fetch_one(
+            "SELECT guild_id, user_id, display_name, last_seen_at FROM members "
+            "WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        return None if row is None else Member(**dict(row))

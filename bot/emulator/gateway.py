@@ -1,0 +1,216 @@
+"""Gateway v10: HELLO, heartbeats, IDENTIFY/RESUME with replay, and faults on request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import zlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+try:  # zstd-stream only when the client could ask for it
+    import zstandard
+except ImportError:  # pragma: no cover - depends on the environment
+    zstandard = None
+
+log = logging.getLogger(__name__)
+
+OP_DISPATCH, OP_HEARTBEAT, OP_IDENTIFY, OP_RESUME = 0, 1, 2, 6
+OP_RECONNECT, OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK = 7, 9, 10, 11
+REPLAY_BUFFER = 5000
+
+
+@dataclass
+class Session:
+    session_id: str
+    seq: int = 0
+    buffer: deque[tuple[int, dict[str, Any]]] = field(
+        default_factory=lambda: deque(maxlen=REPLAY_BUFFER)
+    )
+    connection: Connection | None = None
+    intents: int = 0
+
+
+class Connection:
+    """One websocket; frames are compressed as the client asked in `compress`."""
+
+    def __init__(self, ws: web.WebSocketResponse, compress: str | None) -> None:
+        self.ws = ws
+        self.compress = compress
+        self.black_hole = False  # a silently dropped socket: nothing in, nothing out
+        self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
+        self._zstd = (
+            zstandard.ZstdCompressor().compressobj()
+            if compress == "zstd-stream" and zstandard is not None
+            else None
+        )
+        self._send_lock = asyncio.Lock()
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        if self.black_hole or self.ws.closed:
+            return
+        text = json.dumps(payload, separators=(",", ":"))
+        async with self._send_lock:
+            try:
+                if self._zlib is not None:
+                    data = self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+                    await self.ws.send_bytes(data)
+                elif self._zstd is not None:
+                    data = self._zstd.compress(text.encode()) + self._zstd.flush(
+                        zstandard.COMPRESSOBJ_FLUSH_BLOCK
+                    )
+                    await self.ws.send_bytes(data)
+                else:
+                    await self.ws.send_str(text)
+            except (ConnectionError, RuntimeError):
+                pass  # the peer went away; RESUME will replay from the buffer
+
+
+class Gateway:
+    """Owns the sessions. `on_ready_payloads` returns the READY + GUILD_CREATE dispatches."""
+
+    def __init__(
+        self,
+        *,
+        heartbeat_interval_ms: int,
+        resume_url: Callable[[], str],
+        ready_dispatches: Callable[[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]],
+        check_token: Callable[[str], bool],
+    ) -> None:
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self._resume_url = resume_url
+        self._ready_dispatches = ready_dispatches
+        self._check_token = check_token
+        self.sessions: dict[str, Session] = {}
+        self.refuse_connections = False
+        self.identifies = 0
+        self.resumes = 0
+        self.connected = asyncio.Event()
+        self.counters: dict[str, int] = {}
+
+    # -- dispatching -------------------------------------------------------------------------
+    @property
+    def live_session(self) -> Session | None:
+        for session in self.sessions.values():
+            if session.connection is not None:
+                return session
+        return None
+
+    @property
+    def current_session(self) -> Session | None:
+        """The newest session (connected or waiting to resume)."""
+        return next(reversed(self.sessions.values()), None)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> bool:
+        """Send an event to the bot's session (buffered for RESUME). False if no session."""
+        session = self.current_session
+        if session is None:
+            return False
+        session.seq += 1
+        payload = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
+        session.buffer.append((session.seq, payload))
+        if session.connection is not None:
+            await session.connection.send(payload)
+        return True
+
+    # -- faults ------------------------------------------------------------------------------
+    async def close_with(self, code: int) -> None:
+        session = self.live_session
+        if session and session.connection:
+            await session.connection.ws.close(code=code, message=b"emulator fault")
+
+    async def send_reconnect(self) -> None:
+        session = self.live_session
+        if session and session.connection:
+            await session.connection.send({"op": OP_RECONNECT, "d": None})
+
+    async def invalidate_session(self) -> None:
+        session = self.live_session
+        if session and session.connection:
+            connection = session.connection
+            del self.sessions[session.session_id]
+            await connection.send({"op": OP_INVALID_SESSION, "d": False})
+
+    async def drop_silently(self) -> None:
+        session = self.live_session
+        if session and session.connection:
+            session.connection.black_hole = True
+
+    async def wait_connected(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self.connected.wait(), timeout)
+
+    # -- the websocket handler -------------------------------------------------------------
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.refuse_connections:
+            return web.Response(status=503, text="emulator refuses connections")
+        ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
+        await ws.prepare(request)
+        conn = Connection(ws, request.query.get("compress"))
+        await conn.send({"op": OP_HELLO, "d": {"heartbeat_interval": self.heartbeat_interval_ms}})
+        session: Session | None = None
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                if conn.black_hole:
+                    continue
+                payload = json.loads(msg.data)
+                op = payload.get("op")
+                if op == OP_HEARTBEAT:
+                    await conn.send({"op": OP_HEARTBEAT_ACK, "d": None})
+                elif op == OP_IDENTIFY:
+                    session = await self._identify(conn, payload["d"])
+                elif op == OP_RESUME:
+                    session = await self._resume(conn, payload["d"])
+                # presence updates (op 3) and others need no answer here
+        finally:
+            if session is not None and session.connection is conn:
+                session.connection = None
+                if self.live_session is None:
+                    self.connected.clear()
+        return ws
+
+    async def _identify(self, conn: Connection, data: dict[str, Any]) -> Session | None:
+        if not self._check_token(data.get("token", "")):
+            await conn.ws.close(code=4004, message=b"Authentication failed.")
+            return None
+        self.identifies += 1
+        session = Session(session_id=secrets.token_hex(16), intents=data.get("intents", 0))
+        # A fresh IDENTIFY replaces older sessions: Discord would time them out.
+        self.sessions.clear()
+        self.sessions[session.session_id] = session
+        session.connection = conn
+        for event, event_data in self._ready_dispatches(session.session_id, data):
+            if event == "READY":
+                event_data["resume_gateway_url"] = self._resume_url()
+            await self.dispatch(event, event_data)
+        self.connected.set()
+        return session
+
+    async def _resume(self, conn: Connection, data: dict[str, Any]) -> Session | None:
+        session = self.sessions.get(data.get("session_id") or "")
+        if session is None or not self._check_token(data.get("token", "")):
+            await conn.send({"op": OP_INVALID_SESSION, "d": False})
+            return None
+        self.resumes += 1
+        if session.connection is not None and session.connection is not conn:
+            old = session.connection
+            session.connection = None
+            await old.ws.close(code=4000)
+        seq = data.get("seq") or 0
+        for event_seq, payload in list(session.buffer):
+            if event_seq > seq:
+                await conn.send(payload)
+        session.connection = conn
+        session.seq += 1
+        resumed = {"op": OP_DISPATCH, "t": "RESUMED", "s": session.seq, "d": {}}
+        session.buffer.append((session.seq, resumed))
+        await conn.send(resumed)
+        self.connected.set()
+        return session

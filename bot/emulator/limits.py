@@ -1,0 +1,176 @@
+"""Discord's size limits on what a bot sends; a breach is a 400 answer, as Discord gives."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+CONTENT = 2000
+EMBEDS = 10
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+AUTHOR_NAME = 256
+EMBED_TOTAL = 6000
+ACTION_ROWS = 5
+BUTTONS_PER_ROW = 5
+CUSTOM_ID = 100
+BUTTON_LABEL = 80
+SELECT_OPTIONS = 25
+SELECT_OPTION_TEXT = 100
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_TEXT = 100
+MODAL_TITLE = 45
+MODAL_COMPONENTS = 5
+TEXT_INPUT_LABEL = 45
+TEXT_INPUT_VALUE = 4000
+
+
+def message_problems(body: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    content = body.get("content") or ""
+    if len(content) > CONTENT:
+        problems.append(f"content: {len(content)} characters, limit {CONTENT}")
+    embeds = body.get("embeds") or []
+    if len(embeds) > EMBEDS:
+        problems.append(f"embeds: {len(embeds)}, limit {EMBEDS}")
+    for i, embed in enumerate(embeds):
+        problems += [f"embeds[{i}].{p}" for p in _embed_problems(embed)]
+    problems += component_problems(body.get("components") or [])
+    return problems
+
+
+def _embed_problems(embed: dict[str, Any]) -> list[str]:
+    problems = []
+    total = 0
+
+    def check(name: str, value: str | None, limit: int) -> None:
+        nonlocal total
+        if value is None:
+            return
+        total += len(value)
+        if len(value) > limit:
+            problems.append(f"{name}: {len(value)} characters, limit {limit}")
+
+    check("title", embed.get("title"), EMBED_TITLE)
+    check("description", embed.get("description"), EMBED_DESCRIPTION)
+    check("footer.text", (embed.get("footer") or {}).get("text"), FOOTER)
+    check("author.name", (embed.get("author") or {}).get("name"), AUTHOR_NAME)
+    fields = embed.get("fields") or []
+    if len(fields) > EMBED_FIELDS:
+        problems.append(f"fields: {len(fields)}, limit {EMBED_FIELDS}")
+    for i, f in enumerate(fields):
+        check(f"fields[{i}].name", f.get("name"), FIELD_NAME)
+        check(f"fields[{i}].value", f.get("value"), FIELD_VALUE)
+        if not f.get("name") or not f.get("value"):
+            problems.append(f"fields[{i}]: name and value must not be empty")
+    if total > EMBED_TOTAL:
+        problems.append(f"total: {total} characters, limit {EMBED_TOTAL}")
+    return problems
+
+
+def component_problems(rows: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    if len(rows) > ACTION_ROWS:
+        problems.append(f"components: {len(rows)} rows, limit {ACTION_ROWS}")
+    for r, row in enumerate(rows):
+        children = row.get("components") or []
+        if row.get("type") != 1:
+            continue
+        if len(children) > BUTTONS_PER_ROW:
+            problems.append(f"components[{r}]: {len(children)} items, limit {BUTTONS_PER_ROW}")
+        for c, child in enumerate(children):
+            where = f"components[{r}].components[{c}]"
+            custom_id = child.get("custom_id")
+            if custom_id is not None and len(custom_id) > CUSTOM_ID:
+                problems.append(
+                    f"{where}.custom_id: {len(custom_id)} characters, limit {CUSTOM_ID}"
+                )
+            label = child.get("label")
+            if child.get("type") == 2 and label is not None and len(label) > BUTTON_LABEL:
+                problems.append(f"{where}.label: {len(label)} characters, limit {BUTTON_LABEL}")
+            options = child.get("options") or []
+            if len(options) > SELECT_OPTIONS:
+                problems.append(f"{where}.options: {len(options)}, limit {SELECT_OPTIONS}")
+            for o, option in enumerate(options):
+                for key in ("label", "value", "description"):
+                    text = option.get(key)
+                    if text is not None and len(text) > SELECT_OPTION_TEXT:
+                        problems.append(
+                            f"{where}.options[{o}].{key}: {len(text)} characters, "
+                            f"limit {SELECT_OPTION_TEXT}"
+                        )
+    return problems
+
+
+def modal_problems(data: dict[str, Any]) -> list[str]:
+    problems = []
+    title = data.get("title") or ""
+    if not title or len(title) > MODAL_TITLE:
+        problems.append(f"title: {len(title)} characters, must be 1 to {MODAL_TITLE}")
+    if len(data.get("custom_id") or "") > CUSTOM_ID:
+        problems.append("custom_id: over 100 characters")
+    rows = data.get("components") or []
+    if not 1 <= len(rows) <= MODAL_COMPONENTS:
+        problems.append(f"components: {len(rows)}, must be 1 to {MODAL_COMPONENTS}")
+    for r, row in enumerate(rows):
+        for child in modal_inputs(row):
+            label = child.get("label") or row.get("label") or ""
+            if len(label) > TEXT_INPUT_LABEL:
+                problems.append(f"components[{r}].label: over {TEXT_INPUT_LABEL} characters")
+            if (child.get("max_length") or 0) > TEXT_INPUT_VALUE:
+                problems.append(f"components[{r}].max_length: over {TEXT_INPUT_VALUE}")
+    return problems
+
+
+def modal_inputs(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The inputs of one modal row: an action row (type 1) or a label (type 18)."""
+    if row.get("type") == 18:
+        return [row["component"]]
+    return list(row.get("components") or [])
+
+
+def choices_problems(choices: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    if len(choices) > AUTOCOMPLETE_CHOICES:
+        problems.append(f"choices: {len(choices)}, limit {AUTOCOMPLETE_CHOICES}")
+    for i, choice in enumerate(choices):
+        if not 1 <= len(choice.get("name", "")) <= CHOICE_TEXT:
+            problems.append(f"choices[{i}].name: must be 1 to {CHOICE_TEXT} characters")
+        value = choice.get("value")
+        if isinstance(value, str) and len(value) > CHOICE_TEXT:
+            problems.append(f"choices[{i}].value: over {CHOICE_TEXT} characters")
+    return problems
+
+
+_USER = re.compile(r"<@!?(\d{15,21})>")
+_ROLE = re.compile(r"<@&(\d{15,21})>")
+_EVERYONE = re.compile(r"@(everyone|here)")
+
+
+def mentions_and_pings(
+    content: str, allowed: dict[str, Any] | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every mention in `content`, and those that notify someone under `allowed_mentions`.
+
+    With no allowed_mentions Discord pings everything the content mentions.
+    """
+    users = _USER.findall(content)
+    roles = _ROLE.findall(content)
+    everyone = bool(_EVERYONE.search(content))
+    mentions = tuple(
+        [f"user:{u}" for u in users] + [f"role:{r}" for r in roles] + (["everyone"] * everyone)
+    )
+    if allowed is None:
+        return mentions, mentions
+    parse = set(allowed.get("parse") or ())
+    allowed_users = {str(u) for u in allowed.get("users") or ()}
+    allowed_roles = {str(r) for r in allowed.get("roles") or ()}
+    pings = [f"user:{u}" for u in users if "users" in parse or u in allowed_users]
+    pings += [f"role:{r}" for r in roles if "roles" in parse or r in allowed_roles]
+    if everyone and "everyone" in parse:
+        pings.append("everyone")
+    return mentions, tuple(dict.fromkeys(pings))

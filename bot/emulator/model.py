@@ -1,0 +1,150 @@
+"""The emulator's world: users, servers, channels, roles, members and messages."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+DISCORD_EPOCH_MS = 1420070400000
+_counter = itertools.count()
+
+
+def new_snowflake() -> int:
+    """A unique, time-ordered id shaped like Discord's (18-19 digits)."""
+    ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    return (ms << 22) | (next(_counter) % (1 << 22))
+
+
+def iso_now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    bot: bool = False
+    global_name: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.global_name or self.username
+
+
+@dataclass
+class Role:
+    id: int
+    name: str
+    permissions: int = 0
+    position: int = 0
+    color: int = 0
+    mentionable: bool = False
+
+
+@dataclass
+class Overwrite:
+    id: int
+    type: int  # 0 role, 1 member
+    allow: int = 0
+    deny: int = 0
+
+
+@dataclass
+class Channel:
+    id: int
+    name: str
+    guild_id: int | None = None
+    type: int = 0  # 0 text, 1 DM
+    position: int = 0
+    overwrites: list[Overwrite] = field(default_factory=list)
+    recipient_id: int | None = None  # DMs only
+
+
+@dataclass
+class Member:
+    user: User
+    roles: list[int] = field(default_factory=list)
+    nick: str | None = None
+    joined_at: str = field(default_factory=iso_now)
+
+    @property
+    def display_name(self) -> str:
+        return self.nick or self.user.display_name
+
+
+@dataclass
+class Guild:
+    id: int
+    name: str
+    owner_id: int
+    roles: dict[int, Role] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+
+    def channel_named(self, name: str) -> Channel:
+        name = name.lstrip("#")
+        for channel in self.channels.values():
+            if channel.name == name:
+                return channel
+        raise KeyError(f"no channel #{name} in {self.name}")
+
+    def role_named(self, name: str) -> Role:
+        for role in self.roles.values():
+            if role.name == name:
+                return role
+        raise KeyError(f"no role {name} in {self.name}")
+
+    def member_named(self, name: str) -> Member:
+        for member in self.members.values():
+            if name in (member.user.username, member.display_name):
+                return member
+        raise KeyError(f"no member {name} in {self.name}")
+
+
+@dataclass
+class Message:
+    id: int
+    channel_id: int
+    guild_id: int | None
+    author: User
+    content: str = ""
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
+    flags: int = 0
+    created_at: str = field(default_factory=iso_now)
+    edited_at: str | None = None
+    deleted: bool = False
+    interaction_id: int | None = None
+    interaction_user_id: int | None = None
+    webhook_id: int | None = None
+    pings: tuple[str, ...] = ()  # who this message notified: "user:<id>", "role:<id>", "everyone"
+    mentions: tuple[str, ...] = ()  # every mention in it, pinging or not
+    edits: int = 0
+
+    EPHEMERAL = 1 << 6
+    LOADING = 1 << 7
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & self.EPHEMERAL)
+
+    def visible_to(self, user_id: int) -> bool:
+        if self.deleted:
+            return False
+        return not self.ephemeral or self.interaction_user_id == user_id
+
+    def buttons(self) -> list[dict[str, Any]]:
+        return [
+            c for row in self.components for c in row.get("components", ()) if c.get("type") == 2
+        ]
+
+    def selects(self) -> list[dict[str, Any]]:
+        return [
+            c
+            for row in self.components
+            for c in row.get("components", ())
+            if c.get("type") in (3, 5, 6, 7, 8)
+        ]

@@ -1,0 +1,87 @@
+"""Start the bot: point discord.py at the configured endpoints, open resources, run, clean up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import discord
+import yarl
+
+from bot.content import ContentError, load_content
+from bot.core.bot import RockyBot
+from bot.db import Database, DatabaseTooNewError
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why in one sentence. Exit code 2."""
+
+
+def point_discord_at(settings: Settings) -> None:
+    """discord.py has no base-URL option; these two class attributes are what it reads."""
+    # The bot never joins voice: no warnings about voice libraries it does not need.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+async def open_resources(settings: Settings) -> tuple[Database, object]:
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError as exc:
+        raise StartupError(f"The content packs have problems; fix them and start again:\n{exc}"
+                           ) from None
+    try:
+        database = await Database.open(settings.database_path)
+    except DatabaseTooNewError as exc:
+        raise StartupError(str(exc)) from None
+    return database, content
+
+
+async def run_bot(settings: Settings) -> int:
+    point_discord_at(settings)
+    database, content = await open_resources(settings)
+    bot = RockyBot(settings, database, content)  # type: ignore[arg-type]
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda s=sig: _begin_shutdown(bot, s))
+    try:
+        async with bot:
+            await bot.start(settings.token or "")
+    except discord.LoginFailure:
+        raise StartupError("Discord rejected DISCORD_TOKEN: copy the token again from the Bot "
+                           "page of your application (see the README's Configuration).") from None
+    finally:
+        await database.close()
+        log.info("stopped cleanly")
+    return 0
+
+
+_shutdown_tasks: set[asyncio.Task[None]] = set()
+
+
+def _begin_shutdown(bot: RockyBot, sig: signal.Signals) -> None:
+    log.info("received %s: stopping", sig.name)
+    task = asyncio.ensure_future(bot.close())
+    _shutdown_tasks.add(task)  # keep a reference until it finishes
+    task.add_done_callback(_shutdown_tasks.discard)
+
+
+async def sync_once(settings: Settings, guild_id: int | None) -> bool:
+    point_discord_at(settings)
+    database, content = await open_resources(settings)
+    bot = RockyBot(settings, database, content)  # type: ignore[arg-type]
+    bot.auto_sync = False
+    try:
+        async with bot:
+            await bot.login(settings.token or "")
+            return await bot.sync_commands(guild_id, force=True)
+    finally:
+        await database.close()

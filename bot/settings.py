@@ -1,0 +1,158 @@
+"""The bot's configuration: read once, in the entry point, into one typed object.
+
+Nothing else in the project reads the environment. A bad value raises SettingsError with one
+sentence naming the setting; the entry point prints it and exits 2.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULT_DATABASE_PATH = Path("data") / "rocky.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the bot cannot use; the message names it and says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)  # never shown in logs or reprs
+    database_path: Path = DEFAULT_DATABASE_PATH
+    log_level: str = "INFO"
+    dev_guild_id: int | None = None
+    api_base: str | None = None
+    gateway_url: str | None = None
+    content_dir: Path | None = None
+    # Test-only settings: they exist so the suite can control time, chance and extensions.
+    timer_scale: float = 1.0
+    random_seed: int | None = None
+    extra_extensions: tuple[str, ...] = ()
+    guild_ready_timeout: float = 2.0
+    heartbeat_timeout: float = 60.0
+
+    @property
+    def heartbeat_path(self) -> Path:
+        return self.database_path.with_name(self.database_path.name + ".heartbeat")
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build Settings from an environment mapping (os.environ merged with .env by the caller)."""
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    token = get("DISCORD_TOKEN")
+    if token is not None and (any(ch.isspace() for ch in token) or len(token) < 8):
+        raise SettingsError(
+            "DISCORD_TOKEN does not look like a bot token: copy it again from the Bot page "
+            "of your application in the Discord developer portal."
+        )
+
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(
+            f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {get('LOG_LEVEL')!r})."
+        )
+
+    return Settings(
+        token=token,
+        database_path=_path(get("DATABASE_PATH"), "DATABASE_PATH") or DEFAULT_DATABASE_PATH,
+        log_level=log_level,
+        dev_guild_id=_snowflake(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
+        api_base=_url(get("DISCORD_API_BASE"), "DISCORD_API_BASE", ("http", "https")),
+        gateway_url=_url(get("DISCORD_GATEWAY_URL"), "DISCORD_GATEWAY_URL", ("ws", "wss")),
+        content_dir=_existing_dir(get("CONTENT_DIR"), "CONTENT_DIR"),
+        timer_scale=_positive_float(get("ROCKY_TEST_TIMER_SCALE"), "ROCKY_TEST_TIMER_SCALE"),
+        random_seed=_int(get("ROCKY_TEST_RANDOM_SEED"), "ROCKY_TEST_RANDOM_SEED"),
+        extra_extensions=_extensions(get("ROCKY_TEST_EXTRA_EXTENSIONS")),
+        guild_ready_timeout=_positive_float(
+            get("ROCKY_TEST_GUILD_READY_TIMEOUT"), "ROCKY_TEST_GUILD_READY_TIMEOUT", default=2.0
+        ),
+        heartbeat_timeout=_positive_float(
+            get("ROCKY_TEST_HEARTBEAT_TIMEOUT"), "ROCKY_TEST_HEARTBEAT_TIMEOUT", default=60.0
+        ),
+    )
+
+
+def log_level_number(settings: Settings) -> int:
+    return logging.getLevelNamesMapping()[settings.log_level]
+
+
+def _path(value: str | None, name: str) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if path.exists() and path.is_dir():
+        raise SettingsError(f"{name} must be a file path, but {value!r} is a folder.")
+    return path
+
+
+def _existing_dir(value: str | None, name: str) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise SettingsError(f"{name} must be an existing folder (got {value!r}).")
+    return path
+
+
+def _snowflake(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit() or not 15 <= len(value) <= 20:
+        raise SettingsError(
+            f"{name} must be a server ID, 15 to 20 digits (got {value!r}); in Discord, enable "
+            "Developer Mode and use Copy Server ID."
+        )
+    return int(value)
+
+
+def _url(value: str | None, name: str, schemes: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.hostname:
+        example = "http://127.0.0.1:8080/api/v10" if "http" in schemes else (
+            "ws://127.0.0.1:8080/gateway"
+        )
+        raise SettingsError(
+            f"{name} must be a {' or '.join(schemes)} URL such as {example} (got {value!r})."
+        )
+    return value.rstrip("/")
+
+
+def _positive_float(value: str | None, name: str, default: float = 1.0) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number > 0:
+        raise SettingsError(f"{name} must be a positive number (got {value!r}).")
+    return number
+
+
+def _int(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number (got {value!r}).") from None
+
+
+def _extensions(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())

@@ -1,0 +1,1 @@
+"""Rendering shared by the cogs: embeds, colours, escaping."""
