@@ -107,23 +107,25 @@ class ContentLibrary:
         object.__setattr__(self, "quotes_by_id", _index(self.quotes))
 
     def facts_for(
-        self, films: set[str] | None = None, topic: str | None = None
+        self, films: Iterable[str] | None = None, topic: str | None = None
     ) -> tuple[Fact, ...]:
         """Facts tagged with any of `films` (None: any film) and with `topic` (None: any)."""
+        wanted = None if films is None else frozenset(films)
         return tuple(
             fact
             for fact in self.facts
-            if (films is None or films.intersection(fact.films))
+            if (wanted is None or wanted.intersection(fact.films))
             and (topic is None or topic in fact.topics)
         )
 
     def questions_for(
-        self, films: set[str] | None = None, difficulty: str | None = None
+        self, films: Iterable[str] | None = None, difficulty: str | None = None
     ) -> tuple[Question, ...]:
+        wanted = None if films is None else frozenset(films)
         return tuple(
             question
             for question in self.questions
-            if (films is None or films.intersection(question.films))
+            if (wanted is None or wanted.intersection(question.films))
             and (difficulty is None or question.difficulty == difficulty)
         )
 

@@ -135,7 +135,7 @@ def validate_document(
         if key != kind
     ]
     tables = data.get(kind)
-    if tables is None:
+    if not tables:  # absent, or `fact = []`
         problems.append(Problem(path, FILE_ITEM, f"no [[{kind}]] tables"))
         return [], problems
     if not isinstance(tables, list):

@@ -8,7 +8,7 @@ import logging
 import secrets
 import zlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,9 @@ class Gateway:
         resume_url: Callable[[], str],
         ready_dispatches: Callable[[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]],
         check_token: Callable[[str], bool],
+        on_change: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
+        self._on_change = on_change
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self._resume_url = resume_url
         self._ready_dispatches = ready_dispatches
@@ -174,7 +176,12 @@ class Gateway:
                 session.connection = None
                 if self.live_session is None:
                     self.connected.clear()
+                await self._changed("disconnect")
         return ws
+
+    async def _changed(self, what: str) -> None:
+        if self._on_change is not None:
+            await self._on_change(what)
 
     async def _identify(self, conn: Connection, data: dict[str, Any]) -> Session | None:
         if not self._check_token(data.get("token", "")):
@@ -191,6 +198,7 @@ class Gateway:
                 event_data["resume_gateway_url"] = self._resume_url()
             await self.dispatch(event, event_data)
         self.connected.set()
+        await self._changed("identify")
         return session
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> Session | None:
@@ -213,4 +221,5 @@ class Gateway:
         session.buffer.append((session.seq, resumed))
         await conn.send(resumed)
         self.connected.set()
+        await self._changed("resume")
         return session

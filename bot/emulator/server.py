@@ -40,6 +40,7 @@ from bot.emulator.ratelimit import Limit, RateLimiter
 
 log = logging.getLogger(__name__)
 
+JSON_BODY = web.RequestKey("json_body", object)
 RESPONSE_DEADLINE = 3.0  # Discord's rule: the first response within 3 seconds
 TOKEN_LIFETIME = 15 * 60
 
@@ -129,6 +130,7 @@ class Emulator:
             resume_url=lambda: f"{self.gateway_url}/resume",
             ready_dispatches=self._ready_dispatches,
             check_token=self._token_ok,
+            on_change=lambda what: self._notify("gateway", what),
         )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -296,7 +298,7 @@ class Emulator:
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = raw.decode(errors="replace")
-        request["json"] = body
+        request[JSON_BODY] = body
         needs_auth = not request.path.startswith(("/api/v10/interactions/", "/api/v10/webhooks/"))
         if needs_auth and not self._token_ok(request.headers.get("Authorization", "")):
             response: web.StreamResponse = _error(401, 0, "401: Unauthorized")
@@ -385,7 +387,7 @@ class Emulator:
         existing = self.guild_commands.get(int(guild), []) if guild else self.global_commands
         ids = {c["name"]: c["id"] for c in existing}
         stored = []
-        for command in request["json"] or []:
+        for command in request[JSON_BODY] or []:
             item = dict(command)
             item["id"] = ids.get(item["name"], str(new_snowflake()))
             item["application_id"] = str(self.application_id)
@@ -410,7 +412,7 @@ class Emulator:
         record = self.interactions.get(request.match_info["token"])
         if record is None or str(record.id) != request.match_info["iid"]:
             return _error(404, 10062, "Unknown interaction")
-        body = request["json"] or {}
+        body = request[JSON_BODY] or {}
         kind = body.get("type")
         data = body.get("data") or {}
         elapsed = time.monotonic() - record.created_at
@@ -512,7 +514,7 @@ class Emulator:
         limited = self._limited("webhook_create", record.token)
         if isinstance(limited, web.Response):
             return limited
-        data = request["json"] or {}
+        data = request[JSON_BODY] or {}
         problems = limits.message_problems(data)
         if not _has_body(data):
             problems.append("empty message")
@@ -544,7 +546,7 @@ class Emulator:
             message.deleted = True
             await self._notify("message_delete", message)
             return web.Response(status=204, headers=limited)
-        data = request["json"] or {}
+        data = request[JSON_BODY] or {}
         problems = limits.message_problems(data)
         if problems:
             self.violations.append(f"edit: {'; '.join(problems)}")
@@ -577,7 +579,7 @@ class Emulator:
         limited = self._limited("channel_message_create", str(channel.id))
         if isinstance(limited, web.Response):
             return limited
-        data = request["json"] or {}
+        data = request[JSON_BODY] or {}
         refusal = self._bot_can_post(channel, data)
         if refusal == "closed":
             return _error(403, 50007, "Cannot send messages to this user")
@@ -613,7 +615,7 @@ class Emulator:
             return web.Response(status=204, headers=limited)
         if message.author.id != self.bot_user.id:
             return _error(403, 50005, "Cannot edit a message authored by another user")
-        data = request["json"] or {}
+        data = request[JSON_BODY] or {}
         problems = limits.message_problems(data)
         if problems:
             self.violations.append(f"edit: {'; '.join(problems)}")
@@ -632,7 +634,7 @@ class Emulator:
         limited = self._limited("dm_create", "global")
         if isinstance(limited, web.Response):
             return limited
-        recipient = self.users.get(int((request["json"] or {}).get("recipient_id", 0)))
+        recipient = self.users.get(int((request[JSON_BODY] or {}).get("recipient_id", 0)))
         if recipient is None:
             return _error(400, 50035, "Invalid Form Body: recipient_id")
         channel = next((c for c in self.channels.values()
