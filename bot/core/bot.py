@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import discord
@@ -16,7 +16,13 @@ from bot.core.error_handler import RockyTree
 from bot.core.heartbeat import HEARTBEAT_EVERY, write_heartbeat
 from bot.core.sync import sync_if_changed
 from bot.db import Database
-from bot.db.repositories import AppStateRepository, GuildRepository, MemberRepository
+from bot.db.repositories import (
+    AppStateRepository,
+    GuildConfigRepository,
+    GuildRepository,
+    MemberRepository,
+    PreferencesRepository,
+)
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -24,6 +30,13 @@ log = logging.getLogger(__name__)
 # One cog per feature; a cog that fails to load is logged and the others still run.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.quotes",
+    "cogs.facts",
+    "cogs.quiz",
+    "cogs.montage",
+    "cogs.config",
+    "cogs.daily_posts",
+    "cogs.privacy",
+    "cogs.help",
 )
 
 # Interaction handlers discord.py runs as tasks with these names; shutdown waits for them.
@@ -62,11 +75,16 @@ class RockyBot(commands.Bot):
         self.state = AppStateRepository(database)
         self.guild_store = GuildRepository(database)
         self.member_store = MemberRepository(database)
+        self.guild_config = GuildConfigRepository(database)
+        self.preferences = PreferencesRepository(database)
         self.started_at = clock()
         self.shutting_down = False
         self.failed_extensions: dict[str, str] = {}
         self._names_seen: dict[tuple[int, int], str] = {}
         self._heartbeat_task: asyncio.Task[None] | None = None
+        # Daily posts: each feature registers a poster for its kind ("fact", "quote", "question");
+        # the scheduler calls poster(guild_id, channel, local_day) when a post is due.
+        self.daily_posters: dict[str, Callable[..., Awaitable[None]]] = {}
         self.auto_sync = True  # `rocky-bot sync` turns this off and forces a sync itself
 
     # -- start-up ----------------------------------------------------------------------------
@@ -109,6 +127,10 @@ class RockyBot(commands.Bot):
             guild_name = interaction.guild.name if interaction.guild else str(key[0])
             await self.guild_store.upsert_present(key[0], guild_name, self.clock())
         await self.member_store.remember(key[0], key[1], name, self.clock())
+
+    def forget_member(self, guild_id: int, user_id: int) -> None:
+        """Drop the cached name after a member's data was deleted, so it is recorded again."""
+        self._names_seen.pop((guild_id, user_id), None)
 
     async def _heartbeat(self) -> None:
         path = self.settings.heartbeat_path

@@ -1,0 +1,81 @@
+"""Per-server configuration: one row per server, defaults when the server set nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from bot.db.database import Database
+from bot.domain.films import FILMS
+
+
+@dataclass(frozen=True, slots=True)
+class GuildConfig:
+    guild_id: int
+    timezone: str = "UTC"
+    moderator_role_id: int | None = None
+    review_channel_id: int | None = None
+    daily_time: str = "09:00"
+    daily_fact_channel_id: int | None = None
+    daily_quote_channel_id: int | None = None
+    daily_question_channel_id: int | None = None
+    daily_fact_enabled: bool = False
+    daily_quote_enabled: bool = False
+    daily_question_enabled: bool = False
+    daily_ping_role_id: int | None = None
+    quiz_questions: int = 5
+    quiz_seconds: int = 20
+    enabled_films: frozenset[str] = frozenset(FILMS)
+
+
+COLUMNS = tuple(f.name for f in fields(GuildConfig) if f.name not in ("guild_id", "enabled_films"))
+_BOOLEAN = {"daily_fact_enabled", "daily_quote_enabled", "daily_question_enabled"}
+
+
+class GuildConfigRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int) -> GuildConfig:
+        row = await self._db.fetch_one(
+            f"SELECT {', '.join(COLUMNS)} FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        disabled = {r["film"] for r in await self._db.fetch_all(
+            "SELECT film FROM guild_disabled_films WHERE guild_id = ?", (guild_id,))}
+        values = {} if row is None else {
+            name: bool(row[name]) if name in _BOOLEAN else row[name] for name in COLUMNS
+        }
+        return GuildConfig(guild_id, **values,
+                           enabled_films=frozenset(f for f in FILMS if f not in disabled))
+
+    async def update(self, guild_id: int, **changes: object) -> GuildConfig:
+        """Set some columns (names as in GuildConfig); the server's row must exist in guilds."""
+        unknown = set(changes) - set(COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {sorted(unknown)}")
+        if changes:
+            names = list(changes)
+            async with self._db.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO guild_settings (guild_id) VALUES (?) "
+                    "ON CONFLICT (guild_id) DO NOTHING", (guild_id,))
+                await conn.execute(
+                    f"UPDATE guild_settings SET {', '.join(f'{n} = ?' for n in names)} "
+                    "WHERE guild_id = ?", (*[changes[n] for n in names], guild_id))
+        return await self.get(guild_id)
+
+    async def set_enabled_films(self, guild_id: int, enabled: frozenset[str]) -> GuildConfig:
+        unknown = enabled - set(FILMS)
+        if unknown:
+            raise ValueError(f"unknown film(s): {sorted(unknown)}")
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM guild_disabled_films WHERE guild_id = ?", (guild_id,))
+            await conn.executemany(
+                "INSERT INTO guild_disabled_films (guild_id, film) VALUES (?, ?)",
+                [(guild_id, film) for film in FILMS if film not in enabled])
+        return await self.get(guild_id)
+
+    async def reset(self, guild_id: int) -> GuildConfig:
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
+            await conn.execute("DELETE FROM guild_disabled_films WHERE guild_id = ?", (guild_id,))
+        return await self.get(guild_id)

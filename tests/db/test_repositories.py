@@ -1,0 +1,70 @@
+"""The core repositories on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.db import Database
+from bot.db.repositories import (
+    GuildConfigRepository,
+    GuildRepository,
+    MemberRepository,
+    PreferencesRepository,
+)
+from bot.domain.films import FILMS
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture()
+async def db(tmp_path):
+    database = await Database.open(tmp_path / "repo.db")
+    yield database
+    await database.close()
+
+
+async def test_guild_config_defaults_updates_films_and_reset(db):
+    await GuildRepository(db).upsert_present(1, "G", NOW)
+    configs = GuildConfigRepository(db)
+    assert (await configs.get(1)).enabled_films == frozenset(FILMS)
+    updated = await configs.update(1, timezone="Europe/Rome", quiz_questions=10,
+                                   daily_fact_enabled=True)
+    assert (updated.timezone, updated.quiz_questions, updated.daily_fact_enabled) == (
+        "Europe/Rome", 10, True)
+    films = await configs.set_enabled_films(1, frozenset({"Rocky", "Rocky II"}))
+    assert films.enabled_films == {"Rocky", "Rocky II"}
+    with pytest.raises(ValueError):
+        await configs.update(1, no_such_setting=1)
+    with pytest.raises(ValueError):
+        await configs.set_enabled_films(1, frozenset({"Rocky VII"}))
+    reset = await configs.reset(1)
+    assert reset.timezone == "UTC" and reset.enabled_films == frozenset(FILMS)
+
+
+async def test_members_keep_the_last_seen_name_and_cascade_with_their_server(db):
+    guilds, members = GuildRepository(db), MemberRepository(db)
+    await guilds.upsert_present(1, "G", NOW)
+    await members.remember(1, 42, "Adrian", NOW)
+    await members.remember(1, 42, "Adrian P.", NOW)
+    assert (await members.get(1, 42)).display_name == "Adrian P."
+    await guilds.mark_left(1, NOW)
+    assert await guilds.purge_departed(NOW + timedelta(days=29)) == 0  # kept 30 days
+    assert await guilds.purge_departed(NOW + timedelta(days=31)) == 1
+    assert await members.get(1, 42) is None
+
+
+async def test_a_returning_server_cancels_the_purge(db):
+    guilds = GuildRepository(db)
+    await guilds.upsert_present(1, "G", NOW)
+    await guilds.mark_left(1, NOW)
+    await guilds.upsert_present(1, "G", NOW + timedelta(days=3))
+    assert await guilds.purge_departed(NOW + timedelta(days=40)) == 0
+
+
+async def test_preferences_default_on_and_change_independently(db):
+    prefs = PreferencesRepository(db)
+    assert (await prefs.get(7)).global_leaderboard and (await prefs.get(7)).motivate
+    await prefs.set(7, motivate=False)
+    assert (await prefs.get(7)).global_leaderboard and not (await prefs.get(7)).motivate
