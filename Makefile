@@ -26,5 +26,11 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest
 
+bench: $(STAMP)
+	$(PY) -m benchmarks.run
+
+bench-quick: $(STAMP)
+	$(PY) -m benchmarks.run --quick
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

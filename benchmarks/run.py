@@ -1,0 +1,209 @@
+"""`python -m benchmarks.run [--quick]`: measure, print a table, write benchmarks/results.json.
+
+Every ratio compares the bot with a baseline measured in the same run on the same machine: a bare
+discord.py bot on the same emulator, and raw sqlite3 with the same pragmas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.interactions import LoadResult, burst, paced
+from benchmarks.procs import BotUnderTest
+from bot.emulator import EmulatorThread
+from bot.emulator.demo import build_demo, build_many_guilds
+from bot.emulator.server import Emulator
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+@dataclass
+class Sizes:
+    runs: int = 3
+    burst: int = 2000
+    paced: tuple[int, ...] = (250, 500, 1000)
+    paced_seconds: float = 4.0
+    many_guilds: int = 1000
+    answers: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    write_count: int = 20_000
+
+
+QUICK = Sizes(runs=1, burst=400, paced=(250, 500, 1000), paced_seconds=1.0, many_guilds=200,
+              answers=(10_000, 100_000), write_count=3_000)
+
+
+@dataclass
+class Report:
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    results: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, name: str, value: float | int | None, unit: str = "") -> None:
+        text = "n/a" if value is None else (f"{value:,.2f}" if isinstance(value, float)
+                                            else f"{value:,}")
+        self.rows.append((name, text, unit))
+        print(f"  {name:<52} {text:>12} {unit}", flush=True)
+
+
+def progress(text: str) -> None:
+    print(f"== {text}", flush=True)
+
+
+def median_load(results: list[LoadResult]) -> LoadResult:
+    return LoadResult(
+        sent=results[0].sent,
+        answered=min(r.answered for r in results),
+        throughput=statistics.median(r.throughput for r in results),
+        p50_ms=statistics.median(r.p50_ms for r in results),
+        p99_ms=statistics.median(r.p99_ms for r in results),
+    )
+
+
+class Session:
+    """An emulator thread with the demo server, plus a bot process of one kind."""
+
+    def __init__(self, kind: str, workdir: Path, guilds: int = 1,
+                 extra_env: dict[str, str] | None = None) -> None:
+        self.thread = EmulatorThread(lambda: Emulator())
+        self.emu = self.thread.start()
+        self.world = self.thread.do(lambda: build_demo(self.emu))
+        if guilds > 1:
+            self.thread.do(lambda: build_many_guilds(self.emu, guilds - 1))
+        self.bot = BotUnderTest(kind, self.emu.api_base, self.emu.gateway_url, workdir,
+                                extra_env)
+        self.kind = kind
+
+    def start(self) -> float:
+        marker = "ready" if self.kind == "bare" else "ready: "
+        return self.bot.start(lambda: self.bot.log_path.exists()
+                              and marker in self.bot.log_path.read_text(errors="replace"))
+
+    def close(self) -> None:
+        self.bot.stop()
+        self.thread.stop()
+
+
+def load_runs(session: Session, command: str, options: dict[str, Any], sizes: Sizes
+              ) -> dict[str, LoadResult]:
+    member = session.world.members["alice"]
+    emu = session.emu
+
+    def send(i: int):  # type: ignore[no-untyped-def]
+        return emu.command(member, command, options, wait=False)
+
+    out: dict[str, LoadResult] = {}
+    out["burst"] = median_load([session.thread.call(burst(emu, send, sizes.burst), timeout=120)
+                                for _ in range(sizes.runs)])
+    for rate in sizes.paced:
+        count = int(rate * sizes.paced_seconds)
+        out[f"paced_{rate}"] = median_load([
+            session.thread.call(paced(emu, send, rate, count), timeout=120)
+            for _ in range(sizes.runs)])
+    return out
+
+
+def bench_interactions(report: Report, sizes: Sizes, workdir: Path) -> None:
+    scenarios: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("a", "bare", "echo", {"text": "hi"}),
+        ("quote", "rocky", "quote", {}),
+    ]
+    loads: dict[str, dict[str, LoadResult]] = {}
+    for label, kind, command, options in scenarios:
+        progress(f"interactions: {kind} /{command} (burst {sizes.burst}, paced "
+                 f"{'/'.join(map(str, sizes.paced))} per s, median of {sizes.runs})")
+        session = Session(kind, workdir / f"load-{label}")
+        try:
+            session.start()
+            loads[label] = load_runs(session, command, options, sizes)
+            violations = [v for v in session.emu.violations if "unknown route" not in v]
+        finally:
+            session.close()
+        for name, result in loads[label].items():
+            report.add(f"{label}: {name} throughput", result.throughput, "/s")
+            report.add(f"{label}: {name} p50 / p99", result.p50_ms, f"ms / {result.p99_ms:.1f} ms")
+        report.add(f"{label}: Discord rules broken", len(violations))
+    base, ours = loads["a"], loads["quote"]
+    report.results["interaction_throughput_ratio_quote"] = (
+        ours["burst"].throughput / base["burst"].throughput)
+    report.results["interaction_p99_ratio_500_quote"] = (
+        ours["paced_500"].p99_ms / base["paced_500"].p99_ms)
+    report.add("quote/echo burst throughput ratio",
+               report.results["interaction_throughput_ratio_quote"])
+    report.add("quote/echo p99 ratio at 500/s", report.results["interaction_p99_ratio_500_quote"])
+
+
+def bench_startup_and_memory(report: Report, sizes: Sizes, workdir: Path) -> None:
+    for guilds in (1, sizes.many_guilds):
+        rss: dict[str, float] = {}
+        for kind in ("bare", "rocky"):
+            progress(f"start-up and memory: {kind} bot, {guilds} server(s)")
+            session = Session(kind, workdir / f"start-{kind}-{guilds}", guilds=guilds)
+            try:
+                ready = session.start()
+                time.sleep(0.5)  # idle a moment so the resident set settles
+                rss[kind] = session.bot.peak_rss_mb()
+                if kind == "rocky":
+                    report.add(f"start to ready, {guilds} server(s)", ready, "s")
+                    report.results[f"startup_ready_s_{guilds}"] = ready
+                    if guilds == 1:
+                        report.results["startup_ready_s"] = ready
+                        session.bot.stop()
+                        before = len(session.emu.command_sync_requests)
+                        session.start()
+                        syncs = len(session.emu.command_sync_requests) - before
+                        report.results["sync_requests_unchanged_restart"] = syncs
+                        report.add("sync requests on a restart, tree unchanged", syncs)
+            finally:
+                session.close()
+        ratio = rss["rocky"] / rss["bare"]
+        report.add(f"peak RSS, {guilds} server(s): rocky / bare", rss["rocky"],
+                   f"MB / {rss['bare']:.1f} MB = {ratio:.2f}x")
+        key = "rss_ratio_idle" if guilds == 1 else "rss_ratio_1000_guilds"
+        report.results[key] = ratio
+
+
+SECTIONS: dict[str, Callable[[Report, Sizes, Path], None]] = {
+    "interactions": bench_interactions,
+    "startup": bench_startup_and_memory,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, one run each")
+    parser.add_argument("--only", choices=sorted(SECTIONS), action="append")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else Sizes()
+    report = Report()
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="rocky-bench-") as tmp:
+        for name in args.only or list(SECTIONS):
+            (Path(tmp) / name).mkdir()
+            SECTIONS[name](report, sizes, Path(tmp) / name)
+    report.results["machine"] = {
+        "python": platform.python_version(), "platform": platform.platform(),
+        "cpus": _cpu_count(), "quick": args.quick, "seconds": round(time.monotonic() - began, 1),
+        "sizes": asdict(sizes),
+    }
+    RESULTS.write_text(json.dumps(report.results, indent=2, sort_keys=True) + "\n")
+    print(f"\nwrote {RESULTS} in {time.monotonic() - began:.0f}s")
+    return 0
+
+
+def _cpu_count() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
