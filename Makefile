@@ -26,6 +26,10 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest
 
+# Builds and runs the image with a real Docker engine (a stand-in base image; see the script).
+test-docker:
+	bash tests/docker/run-checks.sh
+
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
 
