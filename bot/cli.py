@@ -190,9 +190,9 @@ def _health(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    print("rocky-bot: the local sandbox is not built yet (tracked in the issue 'A local "
-          "sandbox'); set DISCORD_TOKEN to run against Discord.", file=sys.stderr)
-    return EXIT_USAGE
+    from bot.sandbox.main import run
+
+    return run(args, settings)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""/quote: a motivational line from the films, with film and speaking character."""
+"""/quote and /motivate: motivational lines from the films, with film and speaking character."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from discord.ext import commands
 
 from bot.core.bot import RockyBot
 from bot.domain.films import FILMS
-from bot.errors import InvalidInput, NotFound
-from bot.ui.embeds import quote_embed
+from bot.domain.motivation import SENDER_EVERY, TARGET_EVERY, MotivationLimiter, Wait
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.ui.embeds import echo, quote_embed, safe
 
 MAX_CHOICES = 25
 
@@ -20,26 +21,71 @@ def _matching(values: list[str] | tuple[str, ...], typed: str) -> list[app_comma
     return [app_commands.Choice(name=v, value=v) for v in hits[:MAX_CHOICES]]
 
 
+def _wait_sentence(wait: Wait, target: discord.Member) -> str:
+    seconds = max(1, round(wait.remaining.total_seconds()))
+    if wait.reason == "sender":
+        return f"Easy, champ: you can motivate someone again in {seconds} seconds."
+    return (f"{safe(target.display_name)} was motivated a moment ago; let them train, and try "
+            f"again in {-(-seconds // 60)} minute(s).")
+
+
 class Quotes(commands.Cog):
+    """Motivational lines from the films, for you or for another member."""
+
     def __init__(self, bot: RockyBot) -> None:
         self.bot = bot
+        scale = bot.settings.timer_scale
+        self.limiter = MotivationLimiter(SENDER_EVERY * scale, TARGET_EVERY * scale)
 
-    @app_commands.command(name="quote", description="A motivational line from the Rocky films")
+    @app_commands.command(name="quote", description="A motivational line from the Rocky films",
+                          extras={"example": '/quote film:"Rocky IV" character:"Ivan Drago"'})
     @app_commands.describe(film="Only quotes from this film", character="Only this character")
     @app_commands.guild_only()
-    async def quote(self, interaction: discord.Interaction, film: str | None = None,
-                    character: str | None = None) -> None:
+    async def quote(self, interaction: discord.Interaction,
+                    film: app_commands.Range[str, 1, 100] | None = None,
+                    character: app_commands.Range[str, 1, 100] | None = None) -> None:
         library = self.bot.content
         # Autocomplete is only a suggestion: the submitted value is checked again here.
         if film is not None and film not in FILMS:
-            raise InvalidInput(f"{film!r} is not one of the nine films; pick one from the list.")
+            raise InvalidInput(
+                f"{echo(film)} is not one of the nine films; pick one from the list.")
         if character is not None and character not in library.characters():
-            raise InvalidInput(f"No quotes from {character!r}; pick a character from the list.")
+            raise InvalidInput(
+                f"No quotes from {echo(character)}; pick a character from the list.")
         pool = library.quotes_for(film, character)
         if not pool:
             raise NotFound("No quote matches that film and character; try fewer filters.")
         chosen = self.bot.rng.choice(pool)
         await interaction.response.send_message(embed=quote_embed(chosen))
+
+    @app_commands.command(name="motivate", description="Send another member a line from the films",
+                          extras={"example": "/motivate member:@alice"})
+    @app_commands.describe(member="Who needs it (they are the only one the message notifies)")
+    @app_commands.guild_only()
+    async def motivate(self, interaction: discord.Interaction,
+                       member: discord.Member | discord.User) -> None:
+        # Typed with User too, so someone outside the server gets a sentence, not a type error.
+        if not isinstance(member, discord.Member):
+            raise InvalidInput("That person is not a member of this server; pick someone here.")
+        if member.bot:
+            raise InvalidInput("Bots train on their own; pick a human member to motivate.")
+        if not (await self.bot.preferences.get(member.id)).motivate:
+            raise NotAllowed(f"{safe(member.display_name)} has chosen not to be motivated by "
+                             "the bot; try /quote for yourself instead.")
+        if not self.bot.content.quotes:
+            raise NotFound("There are no quotes loaded; ask the bot's owner to add a quotes pack.")
+        wait = self.limiter.try_send(member.guild.id, interaction.user.id, member.id,
+                                     self.bot.clock())
+        if wait is not None:
+            raise Conflict(_wait_sentence(wait, member))
+        chosen = self.bot.rng.choice(self.bot.content.quotes)
+        sender = safe(interaction.user.display_name)
+        # The target's mention is the only one allowed to notify anyone.
+        await interaction.response.send_message(
+            f"{member.mention}, {sender} sends you this from the corner:",
+            embed=quote_embed(chosen),
+            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False,
+                                                     users=[member], replied_user=False))
 
     @quote.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str

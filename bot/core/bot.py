@@ -41,7 +41,7 @@ EXTENSIONS: tuple[str, ...] = (
 
 # Interaction handlers discord.py runs as tasks with these names; shutdown waits for them.
 _WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord-ui-view-dispatch",
-                       "discord-ui-modal-dispatch")
+                       "discord-ui-modal-dispatch", "discord-ui-dynamic-item")
 
 
 def utc_now() -> datetime:

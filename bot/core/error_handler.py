@@ -9,7 +9,9 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.ui.embeds import echo
 
+MAX_SENTENCE = 1900  # Discord's content limit is 2,000 characters
 log = logging.getLogger("bot.errors")
 
 
@@ -29,7 +31,7 @@ def describe(error: Exception) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Easy, champ: you can do that again in {error.retry_after:.0f} seconds."
     if isinstance(error, app_commands.TransformerError):
-        return f"{error.value!r} is not a valid value there; pick one of the suggestions."
+        return f"{echo(str(error.value))} is not a valid value there; pick one of the suggestions."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return None
@@ -53,6 +55,8 @@ async def report(interaction: discord.Interaction, error: Exception) -> None:
 
 
 async def send_ephemeral(interaction: discord.Interaction, sentence: str) -> None:
+    if len(sentence) > MAX_SENTENCE:
+        sentence = sentence[: MAX_SENTENCE - 1] + "…"
     try:
         if interaction.response.is_done():
             await interaction.followup.send(sentence, ephemeral=True)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.emulator.model import Guild, Member, Role
+from bot.emulator.model import DISCORD_EPOCH_MS, Guild, Member, Role
 from bot.emulator.permissions import ADMINISTRATOR, DEFAULT_EVERYONE, MANAGE_MESSAGES
 from bot.emulator.server import Emulator
 
 DEMO_CHANNELS = ("general", "trivia", "quiz", "announcements", "mod-queue")
 DEMO_MEMBERS = ("alice", "bob", "carol")
+STABLE_EPOCH_MS = 1704067200000  # 2024-01-01 UTC: the moment stable ids claim to come from
+
+
+def stable_ids() -> Iterator[int]:
+    """The same snowflakes on every run, for Emulator(world_ids=...): a database kept between
+    sandbox runs then finds the same server, channels and members again."""
+    base = (STABLE_EPOCH_MS - DISCORD_EPOCH_MS) << 22
+    return (base + n for n in itertools.count(1))
 
 
 @dataclass

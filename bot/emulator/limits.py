@@ -39,6 +39,9 @@ def message_problems(body: dict[str, Any]) -> list[str]:
         problems.append(f"embeds: {len(embeds)}, limit {EMBEDS}")
     for i, embed in enumerate(embeds):
         problems += [f"embeds[{i}].{p}" for p in _embed_problems(embed)]
+    total = sum(_embed_text_length(embed) for embed in embeds)
+    if total > EMBED_TOTAL:  # the 6,000 limit counts every embed of the message together
+        problems.append(f"embeds: {total} characters in all, limit {EMBED_TOTAL}")
     problems += component_problems(body.get("components") or [])
     return problems
 
@@ -70,6 +73,14 @@ def _embed_problems(embed: dict[str, Any]) -> list[str]:
     if total > EMBED_TOTAL:
         problems.append(f"total: {total} characters, limit {EMBED_TOTAL}")
     return problems
+
+
+def _embed_text_length(embed: dict[str, Any]) -> int:
+    texts = [embed.get("title"), embed.get("description"), (embed.get("footer") or {}).get("text"),
+             (embed.get("author") or {}).get("name")]
+    for f in embed.get("fields") or []:
+        texts += [f.get("name"), f.get("value")]
+    return sum(len(t) for t in texts if t)
 
 
 def component_problems(rows: list[dict[str, Any]]) -> list[str]:

@@ -20,7 +20,7 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "channel_message_delete": Limit(5, 1.0),
     "webhook_create": Limit(5, 2.0),
     "webhook_edit": Limit(5, 2.0),
-    "commands_put": Limit(2, 10.0),
+    "commands_put": Limit(5, 20.0),  # Discord publishes no figure; a sync is rare by design
     "dm_create": Limit(5, 5.0),
 }
 

@@ -8,7 +8,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +84,7 @@ class InteractionRecord:
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
     rejected: list[str] = field(default_factory=list)  # answers Discord refused (late, twice...)
+    payload: dict[str, Any] = field(default_factory=dict, repr=False)  # as dispatched
     responded: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -101,12 +102,16 @@ class Emulator:
         rate_limits: dict[str, Limit] | None = None,
         rate_limit_scale: float = 1.0,
         bot_name: str = "Rocky",
+        world_ids: Iterator[int] | None = None,
     ) -> None:
         self.token = token  # None accepts any token (the sandbox and the Docker check)
         self.response_deadline = response_deadline
-        self.bot_user = User(new_snowflake(), bot_name, bot=True)
+        # Ids for the bot, servers, channels, roles and members (not messages): fixed ones let
+        # a database kept between runs match the same world (see demo.stable_ids).
+        self._world_ids = world_ids
+        self.bot_user = User(self._world_id(), bot_name, bot=True)
         self.application_id = self.bot_user.id
-        self.owner = User(new_snowflake(), "owner")
+        self.owner = User(self._world_id(), "owner")
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
@@ -164,13 +169,16 @@ class Emulator:
     def gateway_url(self) -> str:
         return f"ws://{self.host}:{self.port}/gateway"
 
+    def _world_id(self) -> int:
+        return next(self._world_ids) if self._world_ids is not None else new_snowflake()
+
     def _token_ok(self, token: str) -> bool:
         token = token.removeprefix("Bot ").strip()
         return bool(token) and (self.token is None or token == self.token)
 
     # -- building the world ----------------------------------------------------------------
     def add_guild(self, name: str, *, channels: Iterable[str] = ("general",)) -> Guild:
-        guild = Guild(id=new_snowflake(), name=name, owner_id=self.owner.id)
+        guild = Guild(id=self._world_id(), name=name, owner_id=self.owner.id)
         guild.roles[guild.id] = Role(guild.id, "@everyone", DEFAULT_EVERYONE, 0)
         self.guilds[guild.id] = guild
         self._add_member_obj(guild, Member(self.owner))
@@ -183,7 +191,7 @@ class Emulator:
         self, guild: Guild, name: str, *, overwrites: Iterable[Overwrite] = ()
     ) -> Channel:
         channel = Channel(
-            new_snowflake(), name, guild.id, position=len(guild.channels),
+            self._world_id(), name, guild.id, position=len(guild.channels),
             overwrites=list(overwrites),
         )
         guild.channels[channel.id] = channel
@@ -193,7 +201,8 @@ class Emulator:
     def add_role(
         self, guild: Guild, name: str, permissions: int = 0, *, mentionable: bool = False
     ) -> Role:
-        role = Role(new_snowflake(), name, permissions, len(guild.roles), mentionable=mentionable)
+        role = Role(self._world_id(), name, permissions, len(guild.roles),
+                    mentionable=mentionable)
         guild.roles[role.id] = role
         return role
 
@@ -202,7 +211,7 @@ class Emulator:
     ) -> Member:
         user = next((u for u in self.users.values() if u.username == username), None)
         if user is None:
-            user = User(new_snowflake(), username)
+            user = User(self._world_id(), username)
             self.users[user.id] = user
         member = Member(user, [r.id for r in roles], nick=nick)
         self._add_member_obj(guild, member)
@@ -828,10 +837,16 @@ class Emulator:
             bot_member=self.bot_member(guild) if guild else None, data=data,
             message_obj=message,
         )
+        record.payload = payload
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         if wait:
             await self.wait_response(record)
         return record
+
+    async def redeliver(self, record: InteractionRecord) -> None:
+        """Dispatch an interaction again, unchanged: what a RESUME replays when the client's
+        last sequence number lags behind. A bot must not act on it twice."""
+        await self.gateway.dispatch("INTERACTION_CREATE", record.payload)
 
     async def wait_response(self, record: InteractionRecord, extra: float = 0.5) -> bool:
         """Wait for the first response up to the deadline; False (and a violation) if none."""
@@ -879,10 +894,11 @@ class Emulator:
         return list(record.choices or [])
 
     async def click(
-        self, actor: Member, message: Message, *, custom_id: str | None = None,
+        self, actor: Member | User, message: Message, *, custom_id: str | None = None,
         label: str | None = None, index: int | None = None, wait: bool = True,
     ) -> InteractionRecord:
-        """Press a button of `message`: by custom_id, by label, or by number from 1."""
+        """Press a button of `message`: by custom_id, by label, or by number from 1 (a Member
+        in a server, a User in their direct messages)."""
         buttons = [b for b in message.buttons() if "custom_id" in b]
         if custom_id is None:
             if label is not None:
@@ -912,20 +928,26 @@ class Emulator:
         data = {"custom_id": custom_id, "component_type": spec.get("type", 3), "values": values}
         return await self._component(actor, message, data, wait)
 
-    async def _component(self, actor: Member, message: Message, data: dict[str, Any],
+    async def _component(self, actor: Member | User, message: Message, data: dict[str, Any],
                          wait: bool) -> InteractionRecord:
         channel = self.channels[message.channel_id]
         guild = self.guilds.get(channel.guild_id or 0)
-        if message.ephemeral and message.interaction_user_id != actor.user.id:
+        if channel.type == 1 and channel.recipient_id != _user_of(actor).id:
+            raise EmulatorError("that message is in another user's direct messages")
+        if guild is not None and not isinstance(actor, Member):
+            raise EmulatorError("in a server, act as the Member, not the User")
+        if message.ephemeral and message.interaction_user_id != _user_of(actor).id:
             raise EmulatorError("that message is visible only to another member")
         return await self._send_interaction(MESSAGE_COMPONENT, guild, channel, actor, data,
                                             message=message, wait=wait)
 
     async def submit_modal(
-        self, actor: Member | User, opened_by: InteractionRecord, values: dict[str, str], *,
+        self, actor: Member | User, opened_by: InteractionRecord,
+        values: dict[str, str | list[str]], *,
         wait: bool = True,
     ) -> InteractionRecord:
-        """Submit the modal the bot opened in answer to `opened_by`, with field values."""
+        """Submit the modal the bot opened in answer to `opened_by`, with field values (a
+        select in the modal takes a list of option values, or one value)."""
         if opened_by.modal is None:
             raise EmulatorError("the bot did not open a modal for that interaction")
         rows = []
@@ -935,9 +957,7 @@ class Emulator:
             filled = []
             for item in inputs:
                 known.add(item["custom_id"])
-                filled.append({"type": item.get("type", 4), "id": item.get("id", 0),
-                               "custom_id": item["custom_id"],
-                               "value": values.get(item["custom_id"], "")})
+                filled.append(_submitted_input(item, values.get(item["custom_id"])))
             if row.get("type") == 18:
                 rows.append({"type": 18, "id": row.get("id", 0), "component": filled[0]})
             else:
@@ -973,6 +993,16 @@ class Emulator:
 
 def _user_of(actor: Member | User) -> User:
     return actor.user if isinstance(actor, Member) else actor
+
+
+def _submitted_input(item: dict[str, Any], value: str | list[str] | None) -> dict[str, Any]:
+    """A modal input as Discord sends it back: a text input's `value`, a select's `values`."""
+    entry = {"type": item.get("type", 4), "id": item.get("id", 0), "custom_id": item["custom_id"]}
+    if entry["type"] in (3, 5, 6, 7, 8):
+        entry["values"] = [] if not value else [value] if isinstance(value, str) else list(value)
+    else:
+        entry["value"] = value if isinstance(value, str) else ""
+    return entry
 
 
 def _has_body(data: dict[str, Any]) -> bool:

@@ -16,6 +16,14 @@ def safe(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
+def echo(value: str, limit: int = 60) -> str:
+    """A member's input repeated back in a sentence: shortened, literal, never pinging."""
+    value = " ".join(value.split())
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return f"“{safe(value)}”"
+
+
 def quote_embed(quote: Quote) -> discord.Embed:
     embed = discord.Embed(description=f"> {quote.text}", colour=ROCKY_RED)
     embed.set_author(name=f"{quote.character} — {quote.film}")

@@ -66,9 +66,9 @@ def test_commands_are_not_offered_in_direct_messages(discord):
         discord.call(discord.emu.command(discord.member("alice").user, "quote"))
 
 
-def test_nothing_the_bot_sent_pinged_anyone(discord):
-    discord.call(discord.emu.command(discord.member("alice"), "quote"))
-    assert discord.emu.pinging_messages() == []
+def test_a_quote_pings_nobody(discord):
+    record = discord.call(discord.emu.command(discord.member("alice"), "quote"))
+    assert discord.emu.message(record.original_message_id).pings == ()
 
 
 def test_the_token_never_appears_in_the_log(shared_bot):

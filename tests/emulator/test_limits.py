@@ -17,6 +17,9 @@ def test_message_limits():
     assert message_problems({"embeds": [{"title": "t"}] * 11})
     assert message_problems({"embeds": [{"description": "d" * 4000,
                                          "fields": [{"name": "n", "value": "v" * 1000}] * 3}]})
+    # 6,000 characters counts across all embeds of one message
+    assert message_problems({"embeds": [{"description": "d" * 3500}] * 2})
+    assert message_problems({"embeds": [{"description": "d" * 2900}] * 2}) == []
 
 
 def test_component_limits():

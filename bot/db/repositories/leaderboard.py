@@ -1,0 +1,308 @@
+"""Quiz aggregates: seasons, the maintained totals behind leaderboards, and /stats.
+
+Scoring writes every result into per-member, per-season, per-day and per-film totals in the same
+transaction as the answer, so a leaderboard page or a member's stats reads a handful of indexed
+rows however many answers were ever recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import aiosqlite
+
+from bot.db.database import Database
+from bot.domain.films import FRANCHISE
+from bot.domain.streaks import DayStreak
+
+SCOPES = ("server", "global")
+SORTS = ("points", "accuracy", "streak")
+PAGE_SIZE = 10
+MIN_ANSWERS_FOR_ACCURACY = 10  # 1 of 1 is not 100% accuracy worth ranking
+
+_ORDER = {
+    "points": "points DESC, correct DESC, user_id",
+    "accuracy": "(correct * 1.0 / answered) DESC, answered DESC, user_id",
+    "streak": "best_streak DESC, points DESC, user_id",
+}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    position: int
+    user_id: int
+    display_name: str
+    points: int
+    answered: int
+    correct: int
+    best_streak: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPage:
+    rows: tuple[BoardRow, ...]
+    page: int  # from 1
+    pages: int
+    total: int
+    season: int | None  # the server board's season; None on the global board
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStats:
+    guild_id: int
+    user_id: int
+    display_name: str
+    points: int
+    season_points: int
+    season: int
+    season_place: int | None
+    answered: int
+    correct: int
+    streak: int
+    best_streak: int
+    fastest_ms: int | None
+    day_streak: DayStreak
+    favourite_film: str | None
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One scored answer, game or daily, as the totals see it."""
+
+    guild_id: int
+    user_id: int
+    day: date
+    films: tuple[str, ...]
+    points: int
+    correct: bool
+
+
+async def season_of(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> int:
+    """The server's open season, opening season 1 on first use. Call inside a transaction."""
+    async with conn.execute(
+        "SELECT season FROM quiz_seasons WHERE guild_id = ? AND ended_at IS NULL", (guild_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    async with conn.execute(
+        "SELECT COALESCE(MAX(season), 0) + 1 FROM quiz_seasons WHERE guild_id = ?", (guild_id,)
+    ) as cursor:
+        season = int((await cursor.fetchone())[0])
+    await conn.execute(
+        "INSERT INTO quiz_seasons (guild_id, season, started_at) VALUES (?, ?, ?)",
+        (guild_id, season, now.isoformat()))
+    return season
+
+
+async def member_streaks(conn: aiosqlite.Connection, guild_id: int, user_id: int
+                         ) -> tuple[int, DayStreak]:
+    """(answer streak, day streak) as stored; zeros for a member who never answered."""
+    async with conn.execute(
+        "SELECT streak, daily_streak, best_daily_streak, last_daily_correct "
+        "FROM quiz_member_stats WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return 0, DayStreak()
+    last = date.fromisoformat(row[3]) if row[3] else None
+    return int(row[0]), DayStreak(int(row[1]), int(row[2]), last)
+
+
+async def add_result(
+    conn: aiosqlite.Connection, result: Result, season: int, *,
+    answer_streak: int | None = None, elapsed_ms: int | None = None,
+    day_streak: DayStreak | None = None,
+) -> None:
+    """Add one scored answer to every total. `answer_streak` is the streak after a game answer;
+    `day_streak` the day streak after a daily answer. Call inside the scoring transaction."""
+    g, u, pts, ok = result.guild_id, result.user_id, result.points, int(result.correct)
+    streak_now = answer_streak or 0
+    fastest = elapsed_ms if result.correct and elapsed_ms is not None else None
+    await conn.execute(
+        "INSERT INTO quiz_member_stats (guild_id, user_id) VALUES (?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO NOTHING", (g, u))
+    await conn.execute(
+        "UPDATE quiz_member_stats SET points = points + ?, answered = answered + 1, "
+        "correct = correct + ?, "
+        "streak = COALESCE(?, streak), best_streak = MAX(best_streak, COALESCE(?, 0)), "
+        "fastest_ms = CASE WHEN ? IS NULL THEN fastest_ms "
+        "  WHEN fastest_ms IS NULL OR ? < fastest_ms THEN ? ELSE fastest_ms END, "
+        "daily_streak = COALESCE(?, daily_streak), "
+        "best_daily_streak = MAX(best_daily_streak, COALESCE(?, 0)), "
+        "last_daily_correct = CASE WHEN ? THEN ? ELSE last_daily_correct END "
+        "WHERE guild_id = ? AND user_id = ?",
+        (pts, ok, answer_streak, answer_streak, fastest, fastest, fastest,
+         day_streak.current if day_streak else None, day_streak.best if day_streak else None,
+         int(day_streak is not None),
+         day_streak.last_correct.isoformat() if day_streak and day_streak.last_correct else None,
+         g, u))
+    await conn.execute(
+        "INSERT INTO quiz_season_totals (guild_id, season, user_id, points, answered, correct, "
+        "best_streak) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, season, user_id) "
+        "DO UPDATE SET points = points + excluded.points, answered = answered + 1, "
+        "correct = correct + excluded.correct, "
+        "best_streak = MAX(best_streak, excluded.best_streak)",
+        (g, season, u, pts, ok, streak_now))
+    await conn.execute(
+        "INSERT INTO quiz_day_totals (guild_id, season, day, user_id, points, answered, correct, "
+        "best_streak) VALUES (?, ?, ?, ?, ?, 1, ?, ?) "
+        "ON CONFLICT (guild_id, season, day, user_id) "
+        "DO UPDATE SET points = points + excluded.points, answered = answered + 1, "
+        "correct = correct + excluded.correct, "
+        "best_streak = MAX(best_streak, excluded.best_streak)",
+        (g, season, result.day.isoformat(), u, pts, ok, streak_now))
+    await conn.executemany(
+        "INSERT INTO quiz_film_totals (guild_id, user_id, film, answered, correct) "
+        "VALUES (?, ?, ?, 1, ?) ON CONFLICT (guild_id, user_id, film) "
+        "DO UPDATE SET answered = answered + 1, correct = correct + excluded.correct",
+        [(g, u, film, ok) for film in dict.fromkeys(result.films)])
+
+
+# "+user_id" is an expression, so no index is chosen just for its order: with statistics
+# (ANALYZE) SQLite would otherwise skip-scan a (user_id, ...) index over every day ever recorded
+# instead of reading the period's range and sorting the few rows found.
+_GROUP_BY_USER = "GROUP BY +user_id"
+
+
+def _board_source(scope: str, since: date | None) -> str:
+    """The rows one board ranks (named parameters :guild, :season, :since)."""
+    if scope == "server" and since is None:
+        return ("SELECT user_id, points, answered, correct, best_streak FROM quiz_season_totals "
+                "WHERE guild_id = :guild AND season = :season")
+    if scope == "server":
+        return ("SELECT user_id, SUM(points) AS points, SUM(answered) AS answered, "
+                "SUM(correct) AS correct, MAX(best_streak) AS best_streak FROM quiz_day_totals "
+                "WHERE guild_id = :guild AND season = :season AND day >= :since "
+                f"{_GROUP_BY_USER}")
+    if since is None:
+        source = ("SELECT user_id, SUM(points) AS points, SUM(answered) AS answered, "
+                  "SUM(correct) AS correct, MAX(best_streak) AS best_streak "
+                  "FROM quiz_member_stats GROUP BY user_id")
+    else:
+        source = ("SELECT user_id, SUM(points) AS points, SUM(answered) AS answered, "
+                  "SUM(correct) AS correct, MAX(best_streak) AS best_streak FROM quiz_day_totals "
+                  f"WHERE day >= :since {_GROUP_BY_USER}")
+    # Members who turned the global board off appear only on their servers' boards.
+    return (f"SELECT * FROM ({source}) WHERE user_id NOT IN "
+            "(SELECT user_id FROM user_preferences WHERE global_leaderboard = 0)")
+
+
+class LeaderboardRepository:
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None) -> None:
+        self._db = db
+        self._clock = clock or _utc_now
+
+    async def current_season(self, guild_id: int) -> int:
+        row = await self._db.fetch_one(
+            "SELECT season FROM quiz_seasons WHERE guild_id = ? AND ended_at IS NULL", (guild_id,))
+        if row is not None:
+            return int(row["season"])
+        async with self._db.transaction() as conn:
+            return await season_of(conn, guild_id, self._clock())
+
+    async def start_new_season(self, guild_id: int) -> int:
+        """Close the open season (its totals stay, as that season's final standings) and open
+        the next one; the server board starts from zero. Returns the new season's number."""
+        now = self._clock()
+        async with self._db.transaction() as conn:
+            current = await season_of(conn, guild_id, now)
+            await conn.execute(
+                "UPDATE quiz_seasons SET ended_at = ? WHERE guild_id = ? AND season = ?",
+                (now.isoformat(), guild_id, current))
+            return await season_of(conn, guild_id, now)
+
+    async def seasons(self, guild_id: int) -> list[tuple[int, str, str | None]]:
+        rows = await self._db.fetch_all(
+            "SELECT season, started_at, ended_at FROM quiz_seasons WHERE guild_id = ? "
+            "ORDER BY season", (guild_id,))
+        return [(int(r["season"]), r["started_at"], r["ended_at"]) for r in rows]
+
+    async def board(
+        self, *, scope: str, guild_id: int, since: date | None, sort: str = "points",
+        page: int = 1, season: int | None = None, page_size: int = PAGE_SIZE,
+    ) -> BoardPage:
+        """One page of a board. Server boards count the given (default: open) season only."""
+        if scope not in SCOPES or sort not in SORTS:
+            raise ValueError(f"unknown scope or sort: {scope!r}, {sort!r}")
+        if scope == "server" and season is None:
+            season = await self.current_season(guild_id)
+        source = _board_source(scope, since)
+        where = f"WHERE answered >= {MIN_ANSWERS_FOR_ACCURACY}" if sort == "accuracy" else ""
+        params = {"guild": guild_id, "season": season,
+                  "since": since.isoformat() if since else None}
+        page = max(page, 1)
+        rows = await self._page(source, where, sort, scope, params, page, page_size)
+        if not rows and page > 1:  # past the end (the board shrank): show the last page
+            count = await self._db.fetch_one(
+                f"SELECT COUNT(*) AS n FROM ({source}) {where}", params)
+            page = max(1, -(-int(count["n"] if count else 0) // page_size))
+            rows = await self._page(source, where, sort, scope, params, page, page_size)
+        total = int(rows[0]["total"]) if rows else 0
+        first = (page - 1) * page_size
+        return BoardPage(
+            tuple(BoardRow(first + i + 1, int(r["user_id"]), r["display_name"] or "(unknown)",
+                           int(r["points"]), int(r["answered"]), int(r["correct"]),
+                           int(r["best_streak"])) for i, r in enumerate(rows)),
+            page, max(1, -(-total // page_size)), total,
+            season if scope == "server" else None)
+
+    async def _page(self, source: str, where: str, sort: str, scope: str,
+                    params: dict[str, object], page: int, page_size: int) -> list:
+        """One page in one pass: the rows, each carrying the board's total (a window count);
+        names are looked up for the page's rows only."""
+        if scope == "server":
+            name = ("(SELECT display_name FROM members m WHERE m.guild_id = :guild "
+                    "AND m.user_id = p.user_id)")
+        else:
+            name = ("(SELECT display_name FROM members m WHERE m.user_id = p.user_id "
+                    "ORDER BY last_seen_at DESC LIMIT 1)")
+        return await self._db.fetch_all(
+            f"SELECT p.*, {name} AS display_name FROM ("
+            f"SELECT t.*, COUNT(*) OVER () AS total FROM ({source}) t {where} "
+            f"ORDER BY {_ORDER[sort]} LIMIT :limit OFFSET :offset) p ORDER BY {_ORDER[sort]}",
+            params | {"limit": page_size, "offset": (page - 1) * page_size})
+
+    async def member_stats(self, guild_id: int, user_id: int) -> MemberStats | None:
+        row = await self._db.fetch_one(
+            "SELECT s.*, m.display_name FROM quiz_member_stats s JOIN members m "
+            "ON m.guild_id = s.guild_id AND m.user_id = s.user_id "
+            "WHERE s.guild_id = ? AND s.user_id = ?", (guild_id, user_id))
+        if row is None:
+            return None
+        season = await self.current_season(guild_id)
+        mine = await self._db.fetch_one(
+            "SELECT points FROM quiz_season_totals WHERE guild_id = ? AND season = ? "
+            "AND user_id = ?", (guild_id, season, user_id))
+        place = None
+        if mine is not None:
+            above = await self._db.fetch_one(
+                "SELECT COUNT(*) AS n FROM quiz_season_totals WHERE guild_id = ? "
+                "AND season = ? AND points > ?", (guild_id, season, mine["points"]))
+            place = int(above["n"]) + 1 if above else None
+        favourite = await self._db.fetch_one(
+            "SELECT film FROM quiz_film_totals WHERE guild_id = ? AND user_id = ? "
+            f"ORDER BY film = '{FRANCHISE}', correct DESC, answered DESC, film LIMIT 1",
+            (guild_id, user_id))
+        last = row["last_daily_correct"]
+        return MemberStats(
+            guild_id, user_id, row["display_name"], int(row["points"]),
+            int(mine["points"]) if mine else 0, season, place, int(row["answered"]),
+            int(row["correct"]), int(row["streak"]), int(row["best_streak"]), row["fastest_ms"],
+            DayStreak(int(row["daily_streak"]), int(row["best_daily_streak"]),
+                      date.fromisoformat(last) if last else None),
+            favourite["film"] if favourite else None)

@@ -1,0 +1,132 @@
+"""What the bot stores about a member in one server, and deleting it.
+
+Generic on purpose: every member-owned table references members(guild_id, user_id), so the
+tables are found through `PRAGMA foreign_key_list` and a feature added later is covered without
+a change here. Deleting the members row lets the foreign keys do the work: ON DELETE CASCADE
+removes the member's rows, ON DELETE SET NULL keeps rows that must outlive the member (an
+approved fact) without their name. Fact submissions are the one exception: a submission row
+has no member key (its credit is a separate, cascading row), so the facts repository deletes
+the member's unapproved ones first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.db.database import Database
+from bot.db.repositories.facts import FactRepository
+
+MEMBERS = "members"
+MEMBER_KEY = ("guild_id", "user_id")
+UNAPPROVED_FACTS = "fact_submissions"  # reported under the table the facts repository deletes from
+
+FetchOne = Callable[[str, tuple[int, int]], Awaitable[aiosqlite.Row | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReference:
+    """A foreign key from `table` to members; `columns` are the table's, in MEMBER_KEY order."""
+
+    table: str
+    columns: tuple[str, str]
+    on_delete: str  # "CASCADE", "SET NULL", ...
+
+    @property
+    def keeps_rows(self) -> bool:
+        return self.on_delete == "SET NULL"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCount:
+    """How many rows of `table` belong to the member (through `column`, the key's user column,
+    when the table refers to members); kept rows only lose the member's name."""
+
+    table: str
+    rows: int
+    kept_without_name: bool = False
+    column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberData:
+    counts: tuple[StoredCount, ...]
+
+    @property
+    def deleted(self) -> tuple[StoredCount, ...]:
+        return tuple(c for c in self.counts if c.rows and not c.kept_without_name)
+
+    @property
+    def kept_without_name(self) -> tuple[StoredCount, ...]:
+        return tuple(c for c in self.counts if c.rows and c.kept_without_name)
+
+    @property
+    def empty(self) -> bool:
+        return not any(c.rows for c in self.counts)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+class PrivacyRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def member_references(self) -> tuple[MemberReference, ...]:
+        """Every foreign key to members, read from the live schema (so it includes new tables)."""
+        rows = await self._db.fetch_all(
+            "SELECT m.name AS tbl, f.id AS fk, f.seq AS seq, f.\"from\" AS col, f.\"to\" AS target,"
+            " f.on_delete AS on_delete FROM sqlite_master AS m,"
+            " pragma_foreign_key_list(m.name) AS f"
+            " WHERE m.type = 'table' AND f.\"table\" = ? ORDER BY m.name, f.id, f.seq",
+            (MEMBERS,))
+        grouped: dict[tuple[str, int], list[aiosqlite.Row]] = {}
+        for row in rows:
+            grouped.setdefault((row["tbl"], row["fk"]), []).append(row)
+        references = []
+        for (table, _), parts in grouped.items():
+            # A key written as `REFERENCES members` (no columns) maps to the primary key in order.
+            by_target = {(p["target"] or MEMBER_KEY[p["seq"]]): p["col"] for p in parts}
+            if set(by_target) != set(MEMBER_KEY):
+                continue  # not a key on (guild_id, user_id): nothing of one member's to find
+            references.append(MemberReference(
+                table, (by_target["guild_id"], by_target["user_id"]), parts[0]["on_delete"]))
+        return tuple(references)
+
+    async def stored_about(self, guild_id: int, user_id: int) -> MemberData:
+        return await self._count(self._db.fetch_one, await self.member_references(),
+                                 guild_id, user_id)
+
+    async def delete_member(self, guild_id: int, user_id: int) -> MemberData:
+        """Delete the member's unapproved fact submissions, then their members row (and through
+        the foreign keys their data) in one transaction; returns what was there."""
+        unapproved = await FactRepository(self._db).delete_pending_by(guild_id, user_id)
+        references = await self.member_references()
+        async with self._db.transaction() as conn:
+
+            async def fetch_one(sql: str, params: tuple[int, int]) -> aiosqlite.Row | None:
+                async with conn.execute(sql, params) as cursor:
+                    return await cursor.fetchone()
+
+            found = await self._count(fetch_one, references, guild_id, user_id)
+            await conn.execute(
+                f"DELETE FROM {MEMBERS} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+        return MemberData((StoredCount(UNAPPROVED_FACTS, unapproved), *found.counts))
+
+    @staticmethod
+    async def _count(fetch_one: FetchOne, references: tuple[MemberReference, ...],
+                     guild_id: int, user_id: int) -> MemberData:
+        own = await fetch_one(
+            f"SELECT COUNT(*) AS n FROM {MEMBERS} WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id))
+        counts = [StoredCount(MEMBERS, own["n"])]
+        for ref in references:
+            guild_col, user_col = (_quote(c) for c in ref.columns)
+            row = await fetch_one(
+                f"SELECT COUNT(*) AS n FROM {_quote(ref.table)} "
+                f"WHERE {guild_col} = ? AND {user_col} = ?", (guild_id, user_id))
+            counts.append(StoredCount(ref.table, row["n"], ref.keeps_rows, ref.columns[1]))
+        return MemberData(tuple(counts))

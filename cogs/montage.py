@@ -1,0 +1,162 @@
+"""/montage show and /montage playlist: the training-montage songs, browsable in film order."""
+
+from __future__ import annotations
+
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.content import Song
+from bot.core.bot import RockyBot
+from bot.core.error_handler import RockyView
+from bot.domain.films import FILMS
+from bot.domain.montage import index_of, page_bounds, page_count, start_for, step
+from bot.errors import InvalidInput, NotFound
+from bot.ui.dynamic import ReportsErrors
+from bot.ui.embeds import echo
+from bot.ui.montage import playlist_embed, song_embed
+
+MAX_CHOICES = 25
+LABELS = {"prev": "Previous", "next": "Next"}
+
+
+# -- rendering ------------------------------------------------------------------------------
+def song_message(songs: tuple[Song, ...], index: int, owner_id: int, note: str | None = None
+                 ) -> tuple[discord.Embed, discord.ui.View]:
+    song = songs[index]
+    view = RockyView(timeout=None)
+    for direction in ("prev", "next"):
+        view.add_item(SongButton(direction, owner_id, song.id,
+                                 disabled=step(index, direction, len(songs)) is None))
+    return song_embed(song, index + 1, len(songs), note), view
+
+
+def playlist_message(songs: tuple[Song, ...], page: int, owner_id: int
+                     ) -> tuple[discord.Embed, discord.ui.View]:
+    pages = page_count(len(songs))
+    shown = page_bounds(page, len(songs))
+    embed = playlist_embed([songs[i] for i in shown], shown.start + 1, page + 1, pages,
+                           len(songs))
+    view = RockyView(timeout=None)
+    for direction in ("prev", "next"):
+        view.add_item(PageButton(direction, owner_id, page,
+                                 disabled=step(page, direction, pages) is None))
+    return embed, view
+
+
+async def answer_click(interaction: discord.Interaction, owner_id: int, embed: discord.Embed,
+               view: discord.ui.View) -> None:
+    """The member who ran the command turns its pages; anyone else gets a private copy."""
+    if interaction.user.id == owner_id:
+        await interaction.response.edit_message(embed=embed, view=view)
+    else:
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+
+# -- persistent buttons: the state is in the custom id, so they work after a restart ----------
+class SongButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"montage:(?P<dir>prev|next):(?P<owner>\d+):(?P<song>[a-z0-9-]+)"):
+    def __init__(self, direction: str, owner_id: int, song_id: str, *,
+                 disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=LABELS[direction], style=discord.ButtonStyle.secondary, disabled=disabled,
+            custom_id=f"montage:{direction}:{owner_id}:{song_id}"))
+        self.direction, self.owner_id, self.song_id = direction, owner_id, song_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Button, match: re.Match[str]) -> SongButton:
+        return cls(match["dir"], int(match["owner"]), match["song"])
+
+    async def on_click(self, interaction: discord.Interaction) -> None:
+        songs = interaction.client.content.songs_in_film_order()  # type: ignore[attr-defined]
+        index = index_of(songs, self.song_id)
+        if index is None:
+            raise NotFound("That song is no longer in the catalogue; run /montage show again.")
+        target = step(index, self.direction, len(songs))
+        if target is None:
+            raise NotFound("There is no song further that way; try the other button.")
+        await answer_click(interaction, self.owner_id,
+                           *song_message(songs, target, owner_id=interaction.user.id))
+
+
+class PageButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
+                 template=r"montage:list:(?P<dir>prev|next):(?P<owner>\d+):(?P<page>\d+)"):
+    def __init__(self, direction: str, owner_id: int, page: int, *,
+                 disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=LABELS[direction], style=discord.ButtonStyle.secondary, disabled=disabled,
+            custom_id=f"montage:list:{direction}:{owner_id}:{page}"))
+        self.direction, self.owner_id, self.page = direction, owner_id, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Button, match: re.Match[str]) -> PageButton:
+        return cls(match["dir"], int(match["owner"]), int(match["page"]))
+
+    async def on_click(self, interaction: discord.Interaction) -> None:
+        songs = interaction.client.content.songs_in_film_order()  # type: ignore[attr-defined]
+        pages = page_count(len(songs))
+        # The catalogue may have shrunk since the message was sent: stay within it.
+        target = step(min(self.page, pages - 1), self.direction, pages)
+        if target is None:
+            raise NotFound("There is no page further that way; try the other button.")
+        await answer_click(interaction, self.owner_id,
+                           *playlist_message(songs, target, owner_id=interaction.user.id))
+
+
+class Montage(commands.Cog):
+    """The training-montage songs and the other signature songs, film by film."""
+
+    montage = app_commands.Group(name="montage", description="Training-montage songs",
+                                 guild_only=True)
+
+    def __init__(self, bot: RockyBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(SongButton, PageButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(SongButton, PageButton)
+
+    @montage.command(name="show", description="A film's training-montage song, with links",
+                     extras={"example": '/montage show film:"Rocky IV"'})
+    @app_commands.describe(film="Start at this film (default: the first film)")
+    async def show_song(self, interaction: discord.Interaction,
+                        film: app_commands.Range[str, 1, 100] | None = None) -> None:
+        # Autocomplete is only a suggestion: the submitted value is checked again here.
+        if film is not None and film not in FILMS:
+            raise InvalidInput(
+                f"{echo(film)} is not one of the nine films; pick one from the list.")
+        songs = self.bot.content.songs_in_film_order()
+        start = start_for(songs, film)
+        if start is None:
+            raise NotFound("No song of that film is in the catalogue; try another film.")
+        note = None if start.film_has_montage else (
+            f"{film} has no training-montage song in the catalogue; here is its signature song.")
+        embed, view = song_message(songs, start.index, interaction.user.id, note)
+        await interaction.response.send_message(embed=embed, view=view)
+
+    @show_song.autocomplete("film")
+    async def film_autocomplete(self, interaction: discord.Interaction, current: str
+                                ) -> list[app_commands.Choice[str]]:
+        with_songs = {film for song in self.bot.content.songs for film in song.films}
+        typed = current.casefold()
+        hits = [f for f in FILMS if f in with_songs and typed in f.casefold()]
+        return [app_commands.Choice(name=f, value=f) for f in hits[:MAX_CHOICES]]
+
+    @montage.command(name="playlist", description="Every song in film order, page by page",
+                     extras={"example": "/montage playlist"})
+    async def playlist(self, interaction: discord.Interaction) -> None:
+        songs = self.bot.content.songs_in_film_order()
+        if not songs:
+            raise NotFound("The song catalogue is empty; ask the bot's owner to add a songs pack.")
+        embed, view = playlist_message(songs, 0, interaction.user.id)
+        await interaction.response.send_message(embed=embed, view=view)
+
+
+async def setup(bot: RockyBot) -> None:
+    await bot.add_cog(Montage(bot))

@@ -1,0 +1,150 @@
+"""Quiz end-to-end fixtures: one emulator and one bot with short timers for the quiz tests, and
+a fresh server per test so the tests never depend on each other's state or order."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.content import Question, load_content
+from bot.emulator.model import Channel, Guild, Member, Message
+from bot.emulator.permissions import DEFAULT_EVERYONE, MANAGE_MESSAGES
+from tests.conftest import Discord
+from tests.support.botproc import BotProcess
+
+TIMER_SCALE = 0.2  # a 10-second question lasts 2 s, the pause between questions 0.8 s
+QUIZ_ENV = {"ROCKY_TEST_TIMER_SCALE": str(TIMER_SCALE),
+            "ROCKY_TEST_EXTRA_EXTENSIONS": "tests.quiz.daily_trigger"}
+QUESTIONS: dict[str, Question] = {q.prompt: q for q in load_content().questions}
+_clubs = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def quiz_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Discord, BotProcess]]:
+    discord = Discord()
+    bot = BotProcess(discord.emu, tmp_path_factory.mktemp("quiz-bot"), extra_env=QUIZ_ENV)
+    try:
+        bot.start()
+        yield discord, bot
+    finally:
+        bot.kill()
+        discord.stop()
+
+
+@dataclass
+class Club:
+    """A server of its own in the emulator, with members and channels, and helpers to act."""
+
+    discord: Discord
+    guild: Guild
+    members: dict[str, Member]
+
+    @property
+    def emu(self) -> Any:
+        return self.discord.emu
+
+    def channel(self, name: str = "quiz") -> Channel:
+        return self.guild.channel_named(name)
+
+    def run(self, coro: Any) -> Any:
+        return self.discord.call(coro)
+
+    def command(self, who: str, name: str, options: dict[str, Any] | None = None, *,
+                sub: str | None = None, channel: str = "quiz") -> Any:
+        return self.run(self.emu.command(self.members[who], name, options or {}, sub=sub,
+                                         channel=self.channel(channel)))
+
+    def reply(self, record: Any) -> Message:
+        return self.emu.message(record.original_message_id)
+
+    def click(self, who: str, message: Message, **how: Any) -> Any:
+        return self.run(self.emu.click(self.members[who], message, **how))
+
+    def bot_posts(self, channel: str = "quiz") -> list[Message]:
+        """Messages the bot posted in the channel itself (not interaction replies)."""
+        return [m for m in self.emu.channel_messages(self.channel(channel))
+                if m.interaction_id is None]
+
+    def wait_for_post(self, predicate: Callable[[Message], bool], channel: str = "quiz",
+                      timeout: float = 15.0) -> Message:
+        found: list[Message] = []
+
+        def check() -> bool:
+            found[:] = [m for m in self.bot_posts(channel) if predicate(m)]
+            return bool(found)
+
+        self.run(self.emu.wait_for(check, timeout))
+        return found[0]
+
+    def question(self, number: int, channel: str = "quiz", timeout: float = 15.0) -> Message:
+        return self.wait_for_post(lambda m: title(m).startswith(f"Question {number} of"),
+                                  channel, timeout)
+
+    def wait_revealed(self, message: Message, timeout: float = 15.0) -> Message:
+        self.run(self.emu.wait_for(lambda: title(message).endswith("time!"), timeout))
+        return message
+
+    def standings(self, channel: str = "quiz", timeout: float = 20.0) -> Message:
+        return self.wait_for_post(lambda m: "Final bell" in title(m), channel, timeout)
+
+
+def title(message: Message) -> str:
+    return message.embeds[0].get("title", "") if message.embeds else ""
+
+
+def question_of(message: Message) -> Question:
+    prompt = message.embeds[0]["description"].split("\n")[0].strip("*")
+    return QUESTIONS[prompt]
+
+
+def right_and_wrong(message: Message) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The button with the right answer, and the others."""
+    answer = question_of(message).answer
+    buttons = message.buttons()
+    right = next(b for b in buttons if b["label"] == answer)
+    return right, [b for b in buttons if b is not right]
+
+
+def new_club(discord: Discord, members: tuple[str, ...] = ("alice", "bob", "carol"),
+             channels: tuple[str, ...] = ("quiz", "trivia")) -> Club:
+    emu = discord.emu
+
+    def build() -> tuple[Guild, dict[str, Member]]:
+        guild = emu.add_guild(f"Quiz Club {next(_clubs)}", channels=channels)
+        moderators = emu.add_role(guild, "Moderators", DEFAULT_EVERYONE | MANAGE_MESSAGES)
+        people = {name: emu.add_member(guild, name) for name in members}
+        people["mod"] = emu.add_member(guild, "mod", roles=[moderators])
+        return guild, people
+
+    guild, people = discord.thread.do(build)
+    discord.call(emu.add_bot(guild))
+    return Club(discord, guild, people)
+
+
+def read_db(bot: BotProcess, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Read the bot's database (committed data only) through a read-only connection."""
+    conn = sqlite3.connect(f"file:{Path(bot.db_path)}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def write_db(bot: BotProcess, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """Stand in for another feature's command (e.g. /config films) by writing its rows."""
+    conn = sqlite3.connect(bot.db_path, timeout=5)
+    try:
+        with conn:
+            conn.execute(sql, params)
+    finally:
+        conn.close()
+
+
+def game_id_of(message: Message) -> int:
+    return int(message.buttons()[0]["custom_id"].split(":")[1])
