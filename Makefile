@@ -26,6 +26,10 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest
 
+# The reliability suite at its full counts (make test runs it at small counts).
+reliability: $(STAMP)
+	RELIABILITY=full $(PY) -m pytest -p no:randomly tests/reliability
+
 # Builds and runs the image with a real Docker engine (a stand-in base image; see the script).
 test-docker:
 	bash tests/docker/run-checks.sh

@@ -11,6 +11,10 @@ from bot.emulator import Emulator, EmulatorThread
 from bot.emulator.demo import DemoWorld, build_demo
 from tests.support.botproc import BotProcess
 
+# Every emulator the suite drove the bot through; checked once at the end (see below).
+ALL_EMULATORS: list[Emulator] = []
+BROAD_PING = "pinged without being named in allowed_mentions"
+
 
 class Discord:
     """A synchronous handle on an emulator running in its own thread."""
@@ -19,6 +23,7 @@ class Discord:
         # A short heartbeat so a silently dropped socket is noticed quickly.
         self.thread = EmulatorThread(lambda: Emulator(heartbeat_interval_ms=heartbeat_ms))
         self.emu = self.thread.start()
+        ALL_EMULATORS.append(self.emu)
         self.world: DemoWorld = self.thread.do(lambda: build_demo(self.emu))
 
     def call(self, coro):  # type: ignore[no-untyped-def]
@@ -75,3 +80,15 @@ def make_bot(fresh_discord: Discord, tmp_path: Path) -> Iterator:  # type: ignor
     yield make
     for bot in bots:
         bot.kill()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No message of the whole suite may have pinged someone it did not name on purpose."""
+    broad = [v for emu in ALL_EMULATORS for v in emu.violations if BROAD_PING in v]
+    if broad:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"{len(broad)} message(s) pinged someone by accident:", red=True)
+            for line in broad[:20]:
+                reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

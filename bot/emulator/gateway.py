@@ -52,9 +52,10 @@ class Connection:
         )
         self._send_lock = asyncio.Lock()
 
-    async def send(self, payload: dict[str, Any]) -> None:
+    async def send(self, payload: dict[str, Any]) -> bool:
+        """Write one payload; False when it went nowhere (closed or silently dropped socket)."""
         if self.black_hole or self.ws.closed:
-            return
+            return False
         text = json.dumps(payload, separators=(",", ":"))
         async with self._send_lock:
             try:
@@ -69,7 +70,8 @@ class Connection:
                 else:
                     await self.ws.send_str(text)
             except (ConnectionError, RuntimeError):
-                pass  # the peer went away; RESUME will replay from the buffer
+                return False  # the peer went away; RESUME will replay from the buffer
+        return True
 
 
 class Gateway:
@@ -83,8 +85,10 @@ class Gateway:
         ready_dispatches: Callable[[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]],
         check_token: Callable[[str], bool],
         on_change: Callable[[str], Awaitable[None]] | None = None,
+        on_delivered: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self._on_change = on_change
+        self._on_delivered = on_delivered
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self._resume_url = resume_url
         self._ready_dispatches = ready_dispatches
@@ -118,8 +122,12 @@ class Gateway:
         payload = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
         session.buffer.append((session.seq, payload))
         if session.connection is not None:
-            await session.connection.send(payload)
+            await self._send_dispatch(session.connection, payload)
         return True
+
+    async def _send_dispatch(self, conn: Connection, payload: dict[str, Any]) -> None:
+        if await conn.send(payload) and self._on_delivered is not None:
+            self._on_delivered(payload)
 
     # -- faults ------------------------------------------------------------------------------
     async def close_with(self, code: int) -> None:
@@ -214,7 +222,7 @@ class Gateway:
         seq = data.get("seq") or 0
         for event_seq, payload in list(session.buffer):
             if event_seq > seq:
-                await conn.send(payload)
+                await self._send_dispatch(conn, payload)
         session.connection = conn
         session.seq += 1
         resumed = {"op": OP_DISPATCH, "t": "RESUMED", "s": session.seq, "d": {}}

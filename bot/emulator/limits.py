@@ -185,3 +185,20 @@ def mentions_and_pings(
     if everyone and "everyone" in parse:
         pings.append("everyone")
     return mentions, tuple(dict.fromkeys(pings))
+
+
+def broad_pings(pings: tuple[str, ...], allowed: dict[str, Any] | None) -> list[str]:
+    """Pings that allowed_mentions let through by a broad rule, not by naming the id.
+
+    The bot allows a ping only on purpose (the /motivate target, a daily post's role), and
+    always by id; anything else that notifies someone is a bug.
+    """
+    named_users = {str(u) for u in (allowed or {}).get("users") or ()}
+    named_roles = {str(r) for r in (allowed or {}).get("roles") or ()}
+    broad = []
+    for ping in pings:
+        kind, _, ident = ping.partition(":")
+        if (kind == "user" and ident in named_users) or (kind == "role" and ident in named_roles):
+            continue
+        broad.append(ping)
+    return broad

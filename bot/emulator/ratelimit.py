@@ -58,6 +58,9 @@ class RateLimiter:
                 "X-RateLimit-Bucket": bucket,
                 "X-RateLimit-Scope": "user",
                 "Retry-After": f"{reset_after:.3f}",
+                # Discord's 429s come through its proxy; discord.py reads a 429 without Via as
+                # a Cloudflare ban and gives up instead of waiting and retrying.
+                "Via": "1.1 google",
             }
             return False, headers, reset_after
         window.used += 1

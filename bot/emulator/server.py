@@ -84,6 +84,7 @@ class InteractionRecord:
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
     rejected: list[str] = field(default_factory=list)  # answers Discord refused (late, twice...)
+    deliveries: list[float] = field(default_factory=list)  # when it reached a live socket
     payload: dict[str, Any] = field(default_factory=dict, repr=False)  # as dispatched
     responded: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -136,6 +137,7 @@ class Emulator:
             ready_dispatches=self._ready_dispatches,
             check_token=self._token_ok,
             on_change=lambda what: self._notify("gateway", what),
+            on_delivered=self._delivered,
         )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -273,6 +275,12 @@ class Emulator:
         for guild in self.guilds.values():
             events.append(("GUILD_CREATE", payloads.guild_create(guild, self.bot_member(guild))))
         return events
+
+    def _delivered(self, payload: dict[str, Any]) -> None:
+        if payload.get("t") == "INTERACTION_CREATE":
+            record = self.interactions.get(payload["d"]["token"])
+            if record is not None:
+                record.deliveries.append(time.monotonic())
 
     # -- notifications ---------------------------------------------------------------------
     async def _notify(self, event: str, subject: Any) -> None:
@@ -688,7 +696,16 @@ class Emulator:
             pings=pings,
         )
         self.messages[message.id] = message
+        self._check_pings(message, pings, data.get("allowed_mentions"))
         return message
+
+    def _check_pings(self, message: Message, pings: tuple[str, ...],
+                     allowed: dict[str, Any] | None) -> None:
+        """A ping is deliberate only when allowed_mentions names that user or role by id."""
+        for ping in limits.broad_pings(pings, allowed):
+            self.violations.append(
+                f"message {message.id}: {ping} pinged without being named in allowed_mentions "
+                f"(content {message.content[:80]!r})")
 
     def _apply_edit(self, message: Message, data: dict[str, Any]) -> None:
         if "content" in data:
@@ -698,6 +715,7 @@ class Emulator:
             )
             # An edit notifies only mentions that are new to the message.
             message.pings = tuple(dict.fromkeys(message.pings + pings))
+            self._check_pings(message, pings, data.get("allowed_mentions"))
         if "embeds" in data:
             message.embeds = list(data["embeds"] or [])
         if "components" in data:

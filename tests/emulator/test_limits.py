@@ -1,6 +1,7 @@
 """Discord's size limits and mention rules as the emulator enforces them."""
 
 from bot.emulator.limits import (
+    broad_pings,
     choices_problems,
     component_problems,
     mentions_and_pings,
@@ -50,3 +51,10 @@ def test_mentions_ping_only_what_allowed_mentions_allows():
     assert none == ()
     _, one = mentions_and_pings(text, {"parse": [], "users": ["123456789012345678"]})
     assert one == ("user:123456789012345678",)
+
+
+def test_only_pings_named_by_id_are_deliberate():
+    pings = ("user:1", "role:2", "everyone")
+    assert broad_pings(pings, None) == list(pings)
+    assert broad_pings(pings, {"parse": ["users", "roles", "everyone"]}) == list(pings)
+    assert broad_pings(pings, {"parse": [], "users": ["1"], "roles": ["2"]}) == ["everyone"]

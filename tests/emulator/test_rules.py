@@ -105,6 +105,7 @@ async def test_channel_posts_are_rate_limited_with_discords_headers(emu, http):
         statuses.append(response.status)
     assert statuses == [200, 200, 429]
     assert response.headers["X-RateLimit-Remaining"] == "0"
+    assert "Via" in response.headers  # without it discord.py takes the 429 for a ban
     assert float((await response.json())["retry_after"]) > 0
     assert emu.rate_limited
 
