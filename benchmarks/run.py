@@ -7,6 +7,7 @@ discord.py bot on the same emulator, and raw sqlite3 with the same pragmas.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import platform
 import statistics
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import database as db_bench
 from benchmarks.interactions import LoadResult, burst, paced
 from benchmarks.procs import BotUnderTest
 from bot.emulator import EmulatorThread
@@ -72,10 +74,16 @@ class Session:
     """An emulator thread with the demo server, plus a bot process of one kind."""
 
     def __init__(self, kind: str, workdir: Path, guilds: int = 1,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, clickers: int = 0,
+                 bench_channels: int = 0) -> None:
         self.thread = EmulatorThread(lambda: Emulator())
         self.emu = self.thread.start()
         self.world = self.thread.do(lambda: build_demo(self.emu))
+        guild = self.world.guild
+        self.clickers = self.thread.do(lambda: [
+            self.emu.add_member(guild, f"clicker{i}") for i in range(clickers)])
+        self.thread.do(lambda: [self.emu.add_channel(guild, f"bench-{i}")
+                                for i in range(bench_channels)])
         if guilds > 1:
             self.thread.do(lambda: build_many_guilds(self.emu, guilds - 1))
         self.bot = BotUnderTest(kind, self.emu.api_base, self.emu.gateway_url, workdir,
@@ -92,53 +100,99 @@ class Session:
         self.thread.stop()
 
 
-def load_runs(session: Session, command: str, options: dict[str, Any], sizes: Sizes
-              ) -> dict[str, LoadResult]:
-    member = session.world.members["alice"]
-    emu = session.emu
+Prepare = Callable[[int], Callable[[int], Any]]  # run number -> (i -> the i-th interaction)
 
-    def send(i: int):  # type: ignore[no-untyped-def]
-        return emu.command(member, command, options, wait=False)
 
+def load_runs(session: Session, prepare: Prepare, sizes: Sizes) -> dict[str, LoadResult]:
+    """A burst and the paced rates, each the median of `sizes.runs` runs, each run prepared
+    afresh (a quiz click needs an open question nobody has answered yet)."""
+    emu, run = session.emu, itertools.count()
     out: dict[str, LoadResult] = {}
-    out["burst"] = median_load([session.thread.call(burst(emu, send, sizes.burst), timeout=120)
-                                for _ in range(sizes.runs)])
+    out["burst"] = median_load([
+        session.thread.call(burst(emu, prepare(next(run)), sizes.burst), timeout=120)
+        for _ in range(sizes.runs)])
     for rate in sizes.paced:
         count = int(rate * sizes.paced_seconds)
         out[f"paced_{rate}"] = median_load([
-            session.thread.call(paced(emu, send, rate, count), timeout=120)
+            session.thread.call(paced(emu, prepare(next(run)), rate, count), timeout=120)
             for _ in range(sizes.runs)])
     return out
 
 
+def command_load(command: str, options: dict[str, Any], sub: str | None = None) -> Callable:
+    """Every interaction is the same command by alice in #general."""
+
+    def prepare_for(session: Session) -> Prepare:
+        member = session.world.members["alice"]
+        channel = session.world.guild.channel_named("general")
+
+        def prepare(run: int):  # type: ignore[no-untyped-def]
+            return lambda i: session.emu.command(member, command, options, sub=sub,
+                                                 channel=channel, wait=False)
+        return prepare
+    return prepare_for
+
+
+def quiz_click_load(session: Session) -> Prepare:
+    """Each run: a new one-question game in a channel of its own, then every interaction is a
+    different member's first click on an answer button (validated, recorded, acknowledged)."""
+    emu, guild = session.emu, session.world.guild
+    admin = session.world.members["admin"]
+    clickers = session.clickers
+
+    def prepare(run: int):  # type: ignore[no-untyped-def]
+        channel = guild.channel_named(f"bench-{run}")
+
+        def question() -> Any:
+            posts = [m for m in emu.channel_messages(channel)
+                     if m.interaction_id is None and m.buttons()]
+            return posts[0] if posts else None
+
+        async def start() -> Any:
+            record = await emu.command(admin, "quiz", {"questions": 1, "seconds": 60},
+                                       sub="start", channel=channel)
+            assert record.answered, emu.violations
+            await emu.wait_for(lambda: question() is not None, timeout=10)
+            return question()
+
+        message = session.thread.call(start())
+        return lambda i: emu.click(clickers[i], message, index=i % 4 + 1, wait=False)
+    return prepare
+
+
 def bench_interactions(report: Report, sizes: Sizes, workdir: Path) -> None:
-    scenarios: list[tuple[str, str, str, dict[str, Any]]] = [
-        ("a", "bare", "echo", {"text": "hi"}),
-        ("quote", "rocky", "quote", {}),
+    scenarios: list[tuple[str, str, Callable[[Session], Prepare]]] = [
+        ("a: bare /echo", "bare", command_load("echo", {"text": "hi"})),
+        ("b: quiz answer click", "rocky", quiz_click_load),
+        ("c: /fact random", "rocky", command_load("fact", {}, sub="random")),
     ]
+    most = max([sizes.burst] + [int(r * sizes.paced_seconds) for r in sizes.paced])
+    runs = sizes.runs * (1 + len(sizes.paced))
     loads: dict[str, dict[str, LoadResult]] = {}
-    for label, kind, command, options in scenarios:
-        progress(f"interactions: {kind} /{command} (burst {sizes.burst}, paced "
+    for label, kind, prepare_for in scenarios:
+        progress(f"interactions, {label} (burst {sizes.burst}, paced "
                  f"{'/'.join(map(str, sizes.paced))} per s, median of {sizes.runs})")
-        session = Session(kind, workdir / f"load-{label}")
+        session = Session(kind, workdir / f"load-{label[0]}", clickers=most,
+                          bench_channels=runs)
         try:
             session.start()
-            loads[label] = load_runs(session, command, options, sizes)
-            violations = [v for v in session.emu.violations if "unknown route" not in v]
+            loads[label[0]] = load_runs(session, prepare_for(session), sizes)
+            violations = list(session.emu.violations)
         finally:
             session.close()
-        for name, result in loads[label].items():
+        for name, result in loads[label[0]].items():
             report.add(f"{label}: {name} throughput", result.throughput, "/s")
             report.add(f"{label}: {name} p50 / p99", result.p50_ms, f"ms / {result.p99_ms:.1f} ms")
+            assert result.answered == result.sent, f"{label} {name}: unanswered interactions"
         report.add(f"{label}: Discord rules broken", len(violations))
-    base, ours = loads["a"], loads["quote"]
-    report.results["interaction_throughput_ratio_quote"] = (
-        ours["burst"].throughput / base["burst"].throughput)
-    report.results["interaction_p99_ratio_500_quote"] = (
-        ours["paced_500"].p99_ms / base["paced_500"].p99_ms)
-    report.add("quote/echo burst throughput ratio",
-               report.results["interaction_throughput_ratio_quote"])
-    report.add("quote/echo p99 ratio at 500/s", report.results["interaction_p99_ratio_500_quote"])
+    base = loads["a"]
+    for key, name in (("b", "interaction"), ("c", "fact")):
+        throughput = loads[key]["burst"].throughput / base["burst"].throughput
+        p99 = loads[key]["paced_500"].p99_ms / base["paced_500"].p99_ms
+        report.results[f"{name}_throughput_ratio"] = throughput
+        report.results[f"{name}_p99_ratio_500"] = p99
+        report.add(f"{key}/a burst throughput ratio", throughput)
+        report.add(f"{key}/a p99 ratio at 500/s", p99)
 
 
 def bench_startup_and_memory(report: Report, sizes: Sizes, workdir: Path) -> None:
@@ -173,6 +227,7 @@ def bench_startup_and_memory(report: Report, sizes: Sizes, workdir: Path) -> Non
 
 SECTIONS: dict[str, Callable[[Report, Sizes, Path], None]] = {
     "interactions": bench_interactions,
+    "database": db_bench.bench_database,
     "startup": bench_startup_and_memory,
 }
 

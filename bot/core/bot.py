@@ -123,10 +123,9 @@ class RockyBot(commands.Bot):
         if self._names_seen.get(key) == name:
             return
         self._names_seen[key] = name
-        if await self.guild_store.get(interaction.guild_id) is None:
-            guild_name = interaction.guild.name if interaction.guild else str(key[0])
-            await self.guild_store.upsert_present(key[0], guild_name, self.clock())
-        await self.member_store.remember(key[0], key[1], name, self.clock())
+        guild_name = interaction.guild.name if interaction.guild else str(key[0])
+        await self.member_store.remember(key[0], key[1], name, self.clock(),
+                                         guild_name=guild_name)
 
     def forget_member(self, guild_id: int, user_id: int) -> None:
         """Drop the cached name after a member's data was deleted, so it is recorded again."""

@@ -41,8 +41,18 @@ def _names(permissions: list[str]) -> str:
     return ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in permissions)
 
 
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its 3-second window
+
+
 async def report(interaction: discord.Interaction, error: Exception) -> None:
     """Tell the member what happened; log bugs with a traceback and an id they also see."""
+    original = getattr(error, "original", error)
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        # Too late to answer (the bot was overloaded or disconnected): nobody can be told, and a
+        # traceback per expired interaction would only slow an overloaded bot further.
+        log.warning("interaction %s in %s expired before it was answered", interaction.id,
+                    _where(interaction))
+        return
     sentence = describe(error)
     if sentence is None:
         error_id = secrets.token_hex(4)

@@ -32,19 +32,27 @@ class FactPool:
         self._repo = repo
         self._configs = configs
         self._rng = rng
+        # The built-in part of the pool depends only on the films switched on: computed once.
+        self._builtin_servable: dict[frozenset[str], tuple[PoolFact, ...]] = {}
 
-    async def facts_of(self, guild_id: int) -> tuple[PoolFact, ...]:
+    async def facts_of(self, guild_id: int, enabled_films: frozenset[str] | None = None
+                       ) -> tuple[PoolFact, ...]:
         """Everything this server may be shown (its enabled films; Franchise always)."""
-        config = await self._configs.get(guild_id)
+        if enabled_films is None:
+            enabled_films = (await self._configs.get(guild_id)).enabled_films
+        builtin = self._builtin_servable.get(enabled_films)
+        if builtin is None:
+            builtin = self._builtin_servable[enabled_films] = servable(self._builtin,
+                                                                       enabled_films)
         approved = await self._repo.with_status(guild_id, Status.APPROVED)
-        return servable((*self._builtin, *map(submitted_fact, approved)), config.enabled_films)
+        return (*builtin, *servable(map(submitted_fact, approved), enabled_films))
 
     async def draw(self, guild_id: int, channel_id: int, film: str | None = None,
                    topic: str | None = None) -> PoolFact:
         """A fact for this channel, checking the filters again (autocomplete only suggests)."""
         config = await self._configs.get(guild_id)
         check_filters(film, topic, config.enabled_films)
-        pool = await self.facts_of(guild_id)
+        pool = await self.facts_of(guild_id, config.enabled_films)
         candidates = matching(pool, film, topic)
         if not candidates:
             raise NotFound("No fact matches that film and topic on this server yet; try fewer "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from bot.db.database import Database
 from bot.domain.facts import (
@@ -225,27 +227,30 @@ class FactRepository:
     # -- the no-repeat cycle ---------------------------------------------------------------
     async def draw(self, guild_id: int, channel_id: int,
                    choose: Callable[[CycleState], Draw]) -> str:
-        """Read the channel's history, let `choose` pick, record it: one transaction, so two
+        """Read the channel's history, let `choose` pick, record it: one unit of work, so two
         draws at once in a channel never both pick the same fact."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT cycle_start, next_seq FROM fact_channel_cycles "
-                "WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id))
-            cycle = await cursor.fetchone()
-            cursor = await conn.execute(
-                "SELECT fact_id, seq FROM fact_channel_views WHERE guild_id = ? AND channel_id = ?",
-                (guild_id, channel_id))
-            last_shown = {r["fact_id"]: r["seq"] for r in await cursor.fetchall()}
-            state = CycleState(cycle["cycle_start"], cycle["next_seq"], last_shown) if cycle \
-                else CycleState(last_shown=last_shown)
-            drawn = choose(state)
-            await conn.execute(
-                "INSERT INTO fact_channel_cycles (guild_id, channel_id, cycle_start, next_seq) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET "
-                "cycle_start = excluded.cycle_start, next_seq = excluded.next_seq",
-                (guild_id, channel_id, drawn.cycle_start, drawn.seq + 1))
-            await conn.execute(
-                "INSERT INTO fact_channel_views (guild_id, channel_id, fact_id, seq) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, channel_id, fact_id) DO UPDATE SET "
-                "seq = excluded.seq", (guild_id, channel_id, drawn.fact_id, drawn.seq))
-        return drawn.fact_id
+        return await self._db.write(partial(_draw, guild_id, channel_id, choose))
+
+
+def _draw(guild_id: int, channel_id: int, choose: Callable[[CycleState], Draw],
+          conn: sqlite3.Connection) -> str:
+    """In the database thread, inside the write's transaction."""
+    cycle = conn.execute(
+        "SELECT cycle_start, next_seq FROM fact_channel_cycles "
+        "WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)).fetchone()
+    last_shown = dict(tuple(row) for row in conn.execute(
+        "SELECT fact_id, seq FROM fact_channel_views WHERE guild_id = ? AND channel_id = ?",
+        (guild_id, channel_id)))
+    state = CycleState(cycle["cycle_start"], cycle["next_seq"], last_shown) if cycle \
+        else CycleState(last_shown=last_shown)
+    drawn = choose(state)
+    conn.execute(
+        "INSERT INTO fact_channel_cycles (guild_id, channel_id, cycle_start, next_seq) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET "
+        "cycle_start = excluded.cycle_start, next_seq = excluded.next_seq",
+        (guild_id, channel_id, drawn.cycle_start, drawn.seq + 1))
+    conn.execute(
+        "INSERT INTO fact_channel_views (guild_id, channel_id, fact_id, seq) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, channel_id, fact_id) DO UPDATE SET "
+        "seq = excluded.seq", (guild_id, channel_id, drawn.fact_id, drawn.seq))
+    return drawn.fact_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,14 +22,23 @@ class MemberRepository:
         self._db = db
 
     async def remember(
-        self, guild_id: int, user_id: int, display_name: str, now: datetime
+        self, guild_id: int, user_id: int, display_name: str, now: datetime,
+        guild_name: str | None = None,
     ) -> None:
-        await self._db.execute_write(
-            "INSERT INTO members (guild_id, user_id, display_name, last_seen_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
-            "display_name = excluded.display_name, last_seen_at = excluded.last_seen_at",
-            (guild_id, user_id, display_name, now.isoformat()),
-        )
+        """Upsert the member (and, given `guild_name`, their server first): one group commit."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            if guild_name is not None:
+                conn.execute(
+                    "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (guild_id) DO NOTHING", (guild_id, guild_name, now.isoformat()))
+            conn.execute(
+                "INSERT INTO members (guild_id, user_id, display_name, last_seen_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+                "display_name = excluded.display_name, last_seen_at = excluded.last_seen_at",
+                (guild_id, user_id, display_name, now.isoformat()))
+
+        await self._db.write(work)
 
     async def get(self, guild_id: int, user_id: int) -> Member | None:
         row = await self._db.fetch_one(

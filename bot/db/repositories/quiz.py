@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import partial
 
 import aiosqlite
 
@@ -326,43 +327,11 @@ class QuizRepository:
         self, *, game_id: int, round_no: int, guild_id: int, user_id: int, option: int,
         interaction_id: int, now: datetime,
     ) -> AnswerOutcome:
-        """Commit a member's answer, or say why it does not count. Returns after the commit."""
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT 1 FROM quiz_answers WHERE interaction_id = ?", (interaction_id,)
-            ) as cursor:
-                if await cursor.fetchone() is not None:
-                    return AnswerOutcome(AnswerStatus.REPLAY)
-            async with conn.execute(
-                "SELECT g.status, g.guild_id, r.opened_at, r.closes_at, r.revealed_at, "
-                "r.correct_option FROM quiz_rounds r JOIN quiz_games g USING (game_id) "
-                "WHERE r.game_id = ? AND r.round_no = ?", (game_id, round_no)) as cursor:
-                state = await cursor.fetchone()
-            if state is None or state["status"] != "running" or state["guild_id"] != guild_id:
-                return AnswerOutcome(AnswerStatus.GAME_ENDED)
-            async with conn.execute(
-                "SELECT option FROM quiz_answers WHERE game_id = ? AND round_no = ? "
-                "AND user_id = ?", (game_id, round_no, user_id)) as cursor:
-                earlier = await cursor.fetchone()
-            if earlier is not None:
-                return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED, int(earlier["option"]))
-            if state["revealed_at"] is not None or now > datetime.fromisoformat(
-                    state["closes_at"]):
-                return AnswerOutcome(AnswerStatus.CLOSED)
-            elapsed = max(int((now - datetime.fromisoformat(state["opened_at"])
-                               ).total_seconds() * 1000), 0)
-            # The primary key (game, question, member) is the last word on "one answer each".
-            cursor = await conn.execute(
-                "INSERT INTO quiz_answers (game_id, round_no, guild_id, user_id, option, "
-                "correct, elapsed_ms, interaction_id, answered_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (game_id, round_no, user_id) "
-                "DO NOTHING",
-                (game_id, round_no, guild_id, user_id, option,
-                 int(option == state["correct_option"]), elapsed, interaction_id,
-                 now.isoformat()))
-            if cursor.rowcount != 1:
-                return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED)
-        return AnswerOutcome(AnswerStatus.RECORDED, option, elapsed)
+        """Commit a member's answer, or say why it does not count. Returns after the commit
+        (answers arriving together share one commit: see Database.write)."""
+        return await self._db.write(partial(
+            _record_answer, game_id=game_id, round_no=round_no, guild_id=guild_id,
+            user_id=user_id, option=option, interaction_id=interaction_id, now=now))
 
     async def reveal_round(
         self, game_id: int, round_no: int, *, now: datetime, day: date, difficulty: str,
@@ -523,3 +492,38 @@ class QuizRepository:
             "FROM quiz_daily_answers WHERE guild_id = ? AND day = ?",
             (guild_id, day.isoformat()))
         return DailyRecap(question, int(row["answered"]), int(row["correct"]))  # type: ignore
+
+
+def _record_answer(
+    conn: sqlite3.Connection, *, game_id: int, round_no: int, guild_id: int, user_id: int,
+    option: int, interaction_id: int, now: datetime,
+) -> AnswerOutcome:
+    """One answer as a unit of work, run in the database thread inside a transaction."""
+    if conn.execute("SELECT 1 FROM quiz_answers WHERE interaction_id = ?",
+                    (interaction_id,)).fetchone() is not None:
+        return AnswerOutcome(AnswerStatus.REPLAY)
+    state = conn.execute(
+        "SELECT g.status, g.guild_id, r.opened_at, r.closes_at, r.revealed_at, "
+        "r.correct_option FROM quiz_rounds r JOIN quiz_games g USING (game_id) "
+        "WHERE r.game_id = ? AND r.round_no = ?", (game_id, round_no)).fetchone()
+    if state is None or state["status"] != "running" or state["guild_id"] != guild_id:
+        return AnswerOutcome(AnswerStatus.GAME_ENDED)
+    earlier = conn.execute(
+        "SELECT option FROM quiz_answers WHERE game_id = ? AND round_no = ? AND user_id = ?",
+        (game_id, round_no, user_id)).fetchone()
+    if earlier is not None:
+        return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED, int(earlier["option"]))
+    if state["revealed_at"] is not None or now > datetime.fromisoformat(state["closes_at"]):
+        return AnswerOutcome(AnswerStatus.CLOSED)
+    elapsed = max(int((now - datetime.fromisoformat(state["opened_at"])
+                       ).total_seconds() * 1000), 0)
+    # The primary key (game, question, member) is the last word on "one answer each".
+    cursor = conn.execute(
+        "INSERT INTO quiz_answers (game_id, round_no, guild_id, user_id, option, correct, "
+        "elapsed_ms, interaction_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (game_id, round_no, user_id) DO NOTHING",
+        (game_id, round_no, guild_id, user_id, option, int(option == state["correct_option"]),
+         elapsed, interaction_id, now.isoformat()))
+    if cursor.rowcount != 1:
+        return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED)
+    return AnswerOutcome(AnswerStatus.RECORDED, option, elapsed)

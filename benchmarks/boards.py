@@ -1,9 +1,9 @@
 """Measure leaderboard pages, /stats and answer recording with a million recorded answers.
 
-    .venv/bin/python -m tests.quiz.measure_boards [ANSWERS] [--keep PATH]
+    .venv/bin/python -m benchmarks.boards [ANSWERS] [--keep PATH]
 
-Not a test (pytest does not collect it): it takes a minute to build the data. It fills a fresh
-database through the real schema: 20 servers x 500 members answering over 90 days, with the
+It takes a minute to build the data (make bench runs it through benchmarks.database). It fills
+a fresh database through the real schema: 20 servers x 500 members answering over 90 days, with the
 maintained totals derived from the answers exactly as scoring would have written them, then times
 the repository calls the bot makes per interaction.
 """
