@@ -183,7 +183,10 @@ def bench_interactions(report: Report, sizes: Sizes, workdir: Path) -> None:
         for name, result in loads[label[0]].items():
             report.add(f"{label}: {name} throughput", result.throughput, "/s")
             report.add(f"{label}: {name} p50 / p99", result.p50_ms, f"ms / {result.p99_ms:.1f} ms")
-            assert result.answered == result.sent, f"{label} {name}: unanswered interactions"
+            # Past Discord's 3-second deadline an interaction fails for the member: count them.
+            report.add(f"{label}: {name} not answered in time", result.sent - result.answered,
+                       f"of {result.sent}")
+            report.results[f"unanswered_{label[0]}_{name}"] = result.sent - result.answered
         report.add(f"{label}: Discord rules broken", len(violations))
     base = loads["a"]
     for key, name in (("b", "interaction"), ("c", "fact")):

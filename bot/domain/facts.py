@@ -22,7 +22,7 @@ REASON_MAX = 300
 MAX_PENDING = 5
 # rapidfuzz token_set_ratio (lowercased, punctuation stripped) at or above this is a near-duplicate,
 # provided the numbers and film numerals agree. Measured on the bundled pack: distinct facts score
-# at most 83.4; reworded copies 93 to 100 (see docs/facts.md).
+# at most 83.4; reworded copies 93 to 100 (README, "Submitting a fact").
 DUPLICATE_THRESHOLD = 90.0
 SUBMISSION_PREFIX = "s"
 
