@@ -13,9 +13,8 @@ from discord.ext import commands
 
 import bot as bot_package
 from bot.core.bot import RockyBot
-from bot.core.error_handler import RockyView
+from bot.core.error_handler import ReportsErrors, RockyView
 from bot.errors import InvalidInput
-from bot.ui.dynamic import ReportsErrors
 from bot.ui.embeds import ROCKY_RED, echo
 
 PAGE_BUDGET = 3800  # characters per page: under the 4,096 of an embed description

@@ -10,11 +10,10 @@ from discord.ext import commands
 
 from bot.content import Song
 from bot.core.bot import RockyBot
-from bot.core.error_handler import RockyView
+from bot.core.error_handler import ReportsErrors, RockyView
 from bot.domain.films import FILMS
 from bot.domain.montage import index_of, page_bounds, page_count, start_for, step
 from bot.errors import InvalidInput, NotFound
-from bot.ui.dynamic import ReportsErrors
 from bot.ui.embeds import echo
 from bot.ui.montage import playlist_embed, song_embed
 

@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.bot import RockyBot
-from bot.core.error_handler import RockyView
+from bot.core.error_handler import ReportsErrors, RockyView
 from bot.db.repositories.privacy import (
     MEMBERS,
     UNAPPROVED_FACTS,
@@ -20,7 +20,6 @@ from bot.db.repositories.privacy import (
     StoredCount,
 )
 from bot.errors import NotAllowed
-from bot.ui.dynamic import ReportsErrors
 from bot.ui.embeds import safe
 
 log = logging.getLogger(__name__)

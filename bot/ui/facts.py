@@ -12,7 +12,7 @@ from typing import Any, Protocol, cast
 
 import discord
 
-from bot.core.error_handler import RockyView
+from bot.core.error_handler import ReportsErrors, RockyView
 from bot.db.repositories.facts import Contributor, Submission
 from bot.domain.facts import (
     REASON_MAX,
@@ -24,7 +24,6 @@ from bot.domain.facts import (
     submission_label,
 )
 from bot.domain.films import FILM_TAGS, FRANCHISE, TOPICS
-from bot.ui.dynamic import ReportsErrors
 from bot.ui.embeds import CHAMPION_GOLD, PHILLY_BLUE, ROCKY_RED, safe
 
 FORMER_MEMBER = "a former member"
@@ -129,9 +128,6 @@ class AnotherFactButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button]
         button.topic = _unindex(match["topic"], TOPICS)
         return button
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await admit(interaction)
-
     async def on_click(self, interaction: discord.Interaction) -> None:
         await handlers(interaction).another_fact(interaction, self.film, self.topic)
 
@@ -147,9 +143,6 @@ class SuggestFactButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button]
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
                              match: re.Match[str]) -> SuggestFactButton:
         return cls()
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await admit(interaction)
 
     async def on_click(self, interaction: discord.Interaction) -> None:
         await handlers(interaction).open_submission(interaction)
@@ -294,9 +287,6 @@ class ApproveButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
                              match: re.Match[str]) -> ApproveButton:
         return cls(_submission_id(match))
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await admit(interaction)
-
     async def on_click(self, interaction: discord.Interaction) -> None:
         await handlers(interaction).approve(interaction, self.submission_id)
 
@@ -313,9 +303,6 @@ class RejectButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
                              match: re.Match[str]) -> RejectButton:
         return cls(_submission_id(match))
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await admit(interaction)
-
     async def on_click(self, interaction: discord.Interaction) -> None:
         await handlers(interaction).open_rejection(interaction, self.submission_id)
 
@@ -331,9 +318,6 @@ class SkipButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
                              match: re.Match[str]) -> SkipButton:
         return cls(_submission_id(match))
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return await admit(interaction)
 
     async def on_click(self, interaction: discord.Interaction) -> None:
         await handlers(interaction).skip(interaction, self.submission_id)

@@ -4,13 +4,14 @@ checked again on the server (game state, day, who may turn a page)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import discord
 
-from bot.core.error_handler import report, send_ephemeral
+from bot.core.error_handler import ReportsErrors
+from bot.errors import Conflict
 from bot.ui.quiz import LETTERS
 
 COG_NAME = "Quiz"
@@ -29,23 +30,15 @@ def _parse_day(code: str) -> date:
     return date(int(code[:4]), int(code[4:6]), int(code[6:]))
 
 
-async def _dispatch(interaction: discord.Interaction,
-                    handler: Callable[[Any], Awaitable[None]]) -> None:
-    """Run a click through the cog with the same gate and error handling as slash commands
-    (discord.py only logs errors raised by dynamic items)."""
-    bot: Any = interaction.client
-    try:
-        cog = bot.get_cog(COG_NAME)
-        if cog is None or getattr(bot, "shutting_down", False):
-            await send_ephemeral(interaction, "The bot is restarting; try again in a moment.")
-            return
-        await bot.remember_member(interaction)  # the tree's check does not run for components
-        await handler(cog)
-    except Exception as exc:
-        await report(interaction, exc)
+def _quiz(interaction: discord.Interaction) -> Any:
+    """The quiz cog that handles a click (the gate and error handling come from ReportsErrors)."""
+    cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
+    if cog is None:
+        raise Conflict("The quiz is restarting; try again in a moment.")
+    return cog
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
+class AnswerButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
                    template=r"quiz:(?P<game>\d{1,18}):(?P<round>\d{1,2}):(?P<option>[0-3])"):
     def __init__(self, game_id: int, round_no: int, option: int, *, label: str = "?",
                  style: discord.ButtonStyle = discord.ButtonStyle.primary,
@@ -61,9 +54,9 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button],
         label = getattr(item, "label", None) or "?"
         return cls(int(match["game"]), int(match["round"]), int(match["option"]), label=label)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _dispatch(interaction, lambda cog: cog.on_answer(
-            interaction, self.game_id, self.round_no, self.option, self.item.label or "?"))
+    async def on_click(self, interaction: discord.Interaction) -> None:
+        await _quiz(interaction).on_answer(
+            interaction, self.game_id, self.round_no, self.option, self.item.label or "?")
 
 
 def answer_view(game_id: int, round_no: int, options: Sequence[str], *,
@@ -81,7 +74,7 @@ def answer_view(game_id: int, round_no: int, options: Sequence[str], *,
     return view
 
 
-class DailyOpenButton(discord.ui.DynamicItem[discord.ui.Button],
+class DailyOpenButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
                       template=r"daily:open:(?P<day>\d{8})"):
     """"Answer" on a daily post: opens the day's question privately."""
 
@@ -96,11 +89,11 @@ class DailyOpenButton(discord.ui.DynamicItem[discord.ui.Button],
                              match: re.Match[str]) -> DailyOpenButton:
         return cls(_parse_day(match["day"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _dispatch(interaction, lambda cog: cog.daily.open_from_post(interaction, self.day))
+    async def on_click(self, interaction: discord.Interaction) -> None:
+        await _quiz(interaction).daily.open_from_post(interaction, self.day)
 
 
-class DailyOptionButton(discord.ui.DynamicItem[discord.ui.Button],
+class DailyOptionButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
                         template=r"daily:(?P<day>\d{8}):(?P<option>[0-3])"):
     def __init__(self, day: date, option: int, *, label: str = "?") -> None:
         super().__init__(discord.ui.Button(
@@ -113,9 +106,9 @@ class DailyOptionButton(discord.ui.DynamicItem[discord.ui.Button],
                              match: re.Match[str]) -> DailyOptionButton:
         return cls(_parse_day(match["day"]), int(match["option"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _dispatch(interaction, lambda cog: cog.daily.on_answer(
-            interaction, self.day, self.option))
+    async def on_click(self, interaction: discord.Interaction) -> None:
+        await _quiz(interaction).daily.on_answer(
+            interaction, self.day, self.option)
 
 
 def daily_options_view(day: date, options: Sequence[str]) -> discord.ui.View:
@@ -131,7 +124,7 @@ def daily_post_view(day: date) -> discord.ui.View:
     return view
 
 
-class BoardPageButton(discord.ui.DynamicItem[discord.ui.Button],
+class BoardPageButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
                       template=r"quizlb:(?P<user>\d{1,20}):(?P<scope>server|global):"
                                r"(?P<period>week|month|all):(?P<sort>points|accuracy|streak):"
                                r"(?P<dir>[pn])(?P<page>\d{1,6})"):
@@ -153,9 +146,9 @@ class BoardPageButton(discord.ui.DynamicItem[discord.ui.Button],
         return cls(int(match["user"]), match["scope"], match["period"], match["sort"],
                    match["dir"], int(match["page"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _dispatch(interaction, lambda cog: cog.on_board_page(
-            interaction, self.owner_id, self.scope, self.period, self.sort, self.page))
+    async def on_click(self, interaction: discord.Interaction) -> None:
+        await _quiz(interaction).on_board_page(
+            interaction, self.owner_id, self.scope, self.period, self.sort, self.page)
 
 
 def board_view(owner_id: int, scope: str, period: str, sort: str, page: int,
