@@ -8,7 +8,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.emulator.server import Emulator, InteractionRecord
+from bot.emulator.records import InteractionRecord
+from bot.emulator.server import Emulator
 
 Send = Callable[[int], Awaitable[InteractionRecord]]  # i -> the i-th interaction, not awaited
 

@@ -5,7 +5,8 @@ The production bot never imports this package; tests, the sandbox and benchmarks
 
 from bot.emulator.harness import EmulatorThread
 from bot.emulator.model import Channel, Guild, Member, Message, Role, User
-from bot.emulator.server import Emulator, InteractionRecord
+from bot.emulator.records import InteractionRecord
+from bot.emulator.server import Emulator
 
 __all__ = [
     "Channel",

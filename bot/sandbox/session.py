@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.emulator import Channel, EmulatorThread, InteractionRecord, Member, Message, Role, User
 from bot.emulator.demo import DemoWorld
-from bot.emulator.server import EmulatorError
+from bot.emulator.records import EmulatorError
 from bot.sandbox import components as comp
 from bot.sandbox import language as lang
 from bot.sandbox import render

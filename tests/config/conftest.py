@@ -17,7 +17,7 @@ from bot.emulator.permissions import (
     SEND_MESSAGES,
     VIEW_CHANNEL,
 )
-from bot.emulator.server import InteractionRecord
+from bot.emulator.records import InteractionRecord
 from tests.conftest import Discord
 
 

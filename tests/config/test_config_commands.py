@@ -9,7 +9,7 @@ import pytest
 from bot.domain.films import FILMS
 from bot.emulator import payloads
 from bot.emulator.permissions import EMBED_LINKS, MANAGE_GUILD
-from bot.emulator.server import EmulatorError
+from bot.emulator.records import EmulatorError
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.content import load_content
-from bot.emulator.server import EmulatorError
+from bot.emulator.records import EmulatorError
 from tests.support.botproc import TEST_TOKEN
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 
 from bot.emulator import Emulator
-from bot.emulator.server import MESSAGE_COMPONENT, EmulatorError
+from bot.emulator.records import MESSAGE_COMPONENT, EmulatorError
 
 TOKEN = "Bot test-token"
 BUTTON = {"type": 1, "components": [{"type": 2, "style": 2, "label": "Next",

@@ -11,7 +11,7 @@ import discord
 import pytest
 
 from bot.emulator import Emulator, payloads
-from bot.emulator.server import APPLICATION_COMMAND
+from bot.emulator.records import APPLICATION_COMMAND
 
 # Fields discord.py 2.7 reads with data[...] when building an Interaction.
 REQUIRED = {"id", "type", "token", "version", "application_id", "attachment_size_limit"}

@@ -9,7 +9,7 @@ import pytest
 
 from bot.emulator import Emulator
 from bot.emulator.ratelimit import Limit
-from bot.emulator.server import EmulatorError
+from bot.emulator.records import EmulatorError
 
 TOKEN = "Bot test-token"
 

@@ -18,7 +18,7 @@ from bot.db import Database
 from bot.db.repositories import GuildConfigRepository, GuildRepository
 from bot.emulator.model import Channel, Guild, Member, Message, new_snowflake
 from bot.emulator.permissions import DEFAULT_EVERYONE, MANAGE_MESSAGES
-from bot.emulator.server import InteractionRecord
+from bot.emulator.records import InteractionRecord
 from tests.conftest import Discord
 
 _numbers = itertools.count(1)

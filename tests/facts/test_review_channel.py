@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from bot.emulator.model import Member, Message
-from bot.emulator.server import CHANNEL_MESSAGE, UPDATE_MESSAGE
+from bot.emulator.records import CHANNEL_MESSAGE, UPDATE_MESSAGE
 from tests.conftest import Discord
 from tests.facts.conftest import (
     FactsGym,

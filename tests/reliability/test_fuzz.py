@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.emulator.server import MODAL
+from bot.emulator.records import MODAL
 from tests.conftest import Discord
 from tests.support.botproc import BotProcess
 

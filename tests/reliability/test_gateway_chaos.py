@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.emulator.server import EmulatorError
+from bot.emulator.records import EmulatorError
 from tests.conftest import Discord
 from tests.quiz.conftest import Club, new_club, read_db, title
 from tests.reliability.conftest import FULL
