@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.db.database import Database
 
 RETENTION_AFTER_LEAVING = timedelta(days=30)
-
-
-@dataclass(frozen=True, slots=True)
-class Guild:
-    guild_id: int
-    name: str
-    joined_at: str
-    left_at: str | None
 
 
 class GuildRepository:
@@ -42,13 +33,6 @@ class GuildRepository:
             "UPDATE guilds SET left_at = ? WHERE guild_id = ? AND left_at IS NULL",
             (now.isoformat(), guild_id),
         )
-
-    async def get(self, guild_id: int) -> Guild | None:
-        row = await self._db.fetch_one(
-            "SELECT guild_id, name, joined_at, left_at FROM guilds WHERE guild_id = ?",
-            (guild_id,),
-        )
-        return None if row is None else Guild(**dict(row))
 
     async def purge_departed(self, now: datetime) -> int:
         """Delete servers the bot left more than the retention period ago (cascades)."""
