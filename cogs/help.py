@@ -13,7 +13,7 @@ from discord.ext import commands
 
 import bot as bot_package
 from bot.core.bot import RockyBot
-from bot.core.error_handler import ReportsErrors, RockyView
+from bot.core.routes import RoutedButton, route
 from bot.errors import InvalidInput
 from bot.ui.embeds import ROCKY_RED, echo
 
@@ -167,11 +167,14 @@ def help_message(bot: commands.Bot, page: int, in_dm: bool
         text = f"*Here in direct messages: {here}. Everything else works in a server.*\n\n{text}"
     embed = discord.Embed(title="Rocky bot commands", description=text, colour=ROCKY_RED)
     embed.set_footer(text=f"Page {page + 1} of {len(pages)} · <required> [optional]")
-    view = RockyView(timeout=None)
+    view = discord.ui.View(timeout=None)
     if len(pages) > 1:
         for direction in ("prev", "next"):
             target = page + (1 if direction == "next" else -1)
-            view.add_item(HelpPageButton(direction, page, disabled=not 0 <= target < len(pages)))
+            view.add_item(RoutedButton(
+                label="Previous" if direction == "prev" else "Next",
+                style=discord.ButtonStyle.secondary, disabled=not 0 <= target < len(pages),
+                custom_id=f"help:{direction}:{page}"))
     return embed, view
 
 
@@ -200,38 +203,17 @@ def about_embed(bot: RockyBot) -> discord.Embed:
     return embed
 
 
-class HelpPageButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                     template=r"help:(?P<dir>prev|next):(?P<page>\d+)"):
-    def __init__(self, direction: str, page: int, *, disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label="Previous" if direction == "prev" else "Next",
-            style=discord.ButtonStyle.secondary, disabled=disabled,
-            custom_id=f"help:{direction}:{page}"))
-        self.direction, self.page = direction, page
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> HelpPageButton:
-        return cls(match["dir"], int(match["page"]))
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        target = self.page + (1 if self.direction == "next" else -1)
-        embed, view = help_message(interaction.client, target,  # type: ignore[arg-type]
-                                   in_dm=interaction.guild_id is None)
-        await interaction.response.edit_message(embed=embed, view=view)
-
-
 class Help(commands.Cog):
     """What the bot can do, and about the bot itself."""
 
     def __init__(self, bot: RockyBot) -> None:
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(HelpPageButton)
-
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(HelpPageButton)
+    @route(r"help:(?P<dir>prev|next):(?P<page>\d+)")
+    async def turn_page(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        target = int(match["page"]) + (1 if match["dir"] == "next" else -1)
+        embed, view = help_message(self.bot, target, in_dm=interaction.guild_id is None)
+        await interaction.response.edit_message(embed=embed, view=view)
 
     @app_commands.command(name="help", description="Every command, by feature, with examples",
                           extras={"example": "/help feature:Montage"})

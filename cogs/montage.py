@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.content import Song
 from bot.core.bot import RockyBot
-from bot.core.error_handler import ReportsErrors, RockyView
+from bot.core.routes import RoutedButton, route
 from bot.domain.films import FILMS
 from bot.domain.montage import index_of, page_bounds, page_count, start_for, step
 from bot.errors import InvalidInput, NotFound
@@ -19,16 +19,19 @@ from bot.ui.montage import playlist_embed, song_embed
 
 MAX_CHOICES = 25
 LABELS = {"prev": "Previous", "next": "Next"}
+# Persistent buttons: the state is in the custom id, so they work after a restart.
+SONG_BUTTON = r"montage:(?P<dir>prev|next):(?P<owner>\d+):(?P<song>[a-z0-9-]+)"
+PAGE_BUTTON = r"montage:list:(?P<dir>prev|next):(?P<owner>\d+):(?P<page>\d+)"
 
 
 # -- rendering ------------------------------------------------------------------------------
 def song_message(songs: tuple[Song, ...], index: int, owner_id: int, note: str | None = None
                  ) -> tuple[discord.Embed, discord.ui.View]:
     song = songs[index]
-    view = RockyView(timeout=None)
+    view = discord.ui.View(timeout=None)
     for direction in ("prev", "next"):
-        view.add_item(SongButton(direction, owner_id, song.id,
-                                 disabled=step(index, direction, len(songs)) is None))
+        view.add_item(_button(direction, f"montage:{direction}:{owner_id}:{song.id}",
+                              disabled=step(index, direction, len(songs)) is None))
     return song_embed(song, index + 1, len(songs), note), view
 
 
@@ -38,11 +41,16 @@ def playlist_message(songs: tuple[Song, ...], page: int, owner_id: int
     shown = page_bounds(page, len(songs))
     embed = playlist_embed([songs[i] for i in shown], shown.start + 1, page + 1, pages,
                            len(songs))
-    view = RockyView(timeout=None)
+    view = discord.ui.View(timeout=None)
     for direction in ("prev", "next"):
-        view.add_item(PageButton(direction, owner_id, page,
-                                 disabled=step(page, direction, pages) is None))
+        view.add_item(_button(direction, f"montage:list:{direction}:{owner_id}:{page}",
+                              disabled=step(page, direction, pages) is None))
     return embed, view
+
+
+def _button(direction: str, custom_id: str, *, disabled: bool) -> RoutedButton:
+    return RoutedButton(label=LABELS[direction], style=discord.ButtonStyle.secondary,
+                        disabled=disabled, custom_id=custom_id)
 
 
 async def answer_click(interaction: discord.Interaction, owner_id: int, embed: discord.Embed,
@@ -54,58 +62,6 @@ async def answer_click(interaction: discord.Interaction, owner_id: int, embed: d
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-# -- persistent buttons: the state is in the custom id, so they work after a restart ----------
-class SongButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                 template=r"montage:(?P<dir>prev|next):(?P<owner>\d+):(?P<song>[a-z0-9-]+)"):
-    def __init__(self, direction: str, owner_id: int, song_id: str, *,
-                 disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label=LABELS[direction], style=discord.ButtonStyle.secondary, disabled=disabled,
-            custom_id=f"montage:{direction}:{owner_id}:{song_id}"))
-        self.direction, self.owner_id, self.song_id = direction, owner_id, song_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Button, match: re.Match[str]) -> SongButton:
-        return cls(match["dir"], int(match["owner"]), match["song"])
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        songs = interaction.client.content.songs_in_film_order()  # type: ignore[attr-defined]
-        index = index_of(songs, self.song_id)
-        if index is None:
-            raise NotFound("That song is no longer in the catalogue; run /montage show again.")
-        target = step(index, self.direction, len(songs))
-        if target is None:
-            raise NotFound("There is no song further that way; try the other button.")
-        await answer_click(interaction, self.owner_id,
-                           *song_message(songs, target, owner_id=interaction.user.id))
-
-
-class PageButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                 template=r"montage:list:(?P<dir>prev|next):(?P<owner>\d+):(?P<page>\d+)"):
-    def __init__(self, direction: str, owner_id: int, page: int, *,
-                 disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(
-            label=LABELS[direction], style=discord.ButtonStyle.secondary, disabled=disabled,
-            custom_id=f"montage:list:{direction}:{owner_id}:{page}"))
-        self.direction, self.owner_id, self.page = direction, owner_id, page
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Button, match: re.Match[str]) -> PageButton:
-        return cls(match["dir"], int(match["owner"]), int(match["page"]))
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        songs = interaction.client.content.songs_in_film_order()  # type: ignore[attr-defined]
-        pages = page_count(len(songs))
-        # The catalogue may have shrunk since the message was sent: stay within it.
-        target = step(min(self.page, pages - 1), self.direction, pages)
-        if target is None:
-            raise NotFound("There is no page further that way; try the other button.")
-        await answer_click(interaction, self.owner_id,
-                           *playlist_message(songs, target, owner_id=interaction.user.id))
-
-
 class Montage(commands.Cog):
     """The training-montage songs and the other signature songs, film by film."""
 
@@ -115,11 +71,28 @@ class Montage(commands.Cog):
     def __init__(self, bot: RockyBot) -> None:
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(SongButton, PageButton)
+    @route(SONG_BUTTON)
+    async def turn_song(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        songs = self.bot.content.songs_in_film_order()
+        index = index_of(songs, match["song"])
+        if index is None:
+            raise NotFound("That song is no longer in the catalogue; run /montage show again.")
+        target = step(index, match["dir"], len(songs))
+        if target is None:
+            raise NotFound("There is no song further that way; try the other button.")
+        await answer_click(interaction, int(match["owner"]),
+                           *song_message(songs, target, owner_id=interaction.user.id))
 
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(SongButton, PageButton)
+    @route(PAGE_BUTTON)
+    async def turn_page(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        songs = self.bot.content.songs_in_film_order()
+        pages = page_count(len(songs))
+        # The catalogue may have shrunk since the message was sent: stay within it.
+        target = step(min(int(match["page"]), pages - 1), match["dir"], pages)
+        if target is None:
+            raise NotFound("There is no page further that way; try the other button.")
+        await answer_click(interaction, int(match["owner"]),
+                           *playlist_message(songs, target, owner_id=interaction.user.id))
 
     @montage.command(name="show", description="A film's training-montage song, with links",
                      extras={"example": '/montage show film:"Rocky IV"'})

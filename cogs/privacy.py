@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.bot import RockyBot
-from bot.core.error_handler import ReportsErrors, RockyView
+from bot.core.routes import RoutedButton, route
 from bot.db.repositories.privacy import (
     MEMBERS,
     UNAPPROVED_FACTS,
@@ -75,52 +75,12 @@ def deleted_text(data: MemberData) -> str:
     return f"{text}\n{PREFERENCES_KEPT}"
 
 
-# -- the confirmation buttons (persistent: the member's id is in the custom id) -----------------
+# -- the confirmation buttons (routed: the member's id is in the custom id) ---------------------
 def _check_owner(interaction: discord.Interaction, owner_id: int) -> None:
     if interaction.guild_id is None:
         raise NotAllowed("Data deletion works per server; run /privacy delete in the server.")
     if interaction.user.id != owner_id:
         raise NotAllowed("This button belongs to someone else; run /privacy delete yourself.")
-
-
-class ConfirmDelete(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                    template=r"privacy:delete:(?P<owner>\d+)"):
-    def __init__(self, owner_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Delete my data", style=discord.ButtonStyle.danger,
-                                           custom_id=f"privacy:delete:{owner_id}"))
-        self.owner_id = owner_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> ConfirmDelete:
-        return cls(int(match["owner"]))
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        _check_owner(interaction, self.owner_id)
-        bot: RockyBot = interaction.client  # type: ignore[assignment]
-        guild_id = interaction.guild_id
-        assert guild_id is not None  # _check_owner refused DMs
-        data = await PrivacyRepository(bot.db).delete_member(guild_id, self.owner_id)
-        bot.forget_member(guild_id, self.owner_id)
-        log.info("deleted the data of member %s in server %s", self.owner_id, guild_id)
-        await interaction.response.edit_message(content=deleted_text(data), view=None)
-
-
-class KeepData(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-               template=r"privacy:keep:(?P<owner>\d+)"):
-    def __init__(self, owner_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Cancel", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"privacy:keep:{owner_id}"))
-        self.owner_id = owner_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> KeepData:
-        return cls(int(match["owner"]))
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        _check_owner(interaction, self.owner_id)
-        await interaction.response.edit_message(content="Nothing was deleted.", view=None)
 
 
 class Privacy(commands.Cog):
@@ -133,11 +93,22 @@ class Privacy(commands.Cog):
         self.bot = bot
         self.repository = PrivacyRepository(bot.db)
 
-    async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(ConfirmDelete, KeepData)
+    @route(r"privacy:delete:(?P<owner>\d+)")
+    async def confirm_delete(self, interaction: discord.Interaction, match: re.Match[str]
+                             ) -> None:
+        owner_id = int(match["owner"])
+        _check_owner(interaction, owner_id)
+        guild_id = interaction.guild_id
+        assert guild_id is not None  # _check_owner refused DMs
+        data = await self.repository.delete_member(guild_id, owner_id)
+        self.bot.forget_member(guild_id, owner_id)
+        log.info("deleted the data of member %s in server %s", owner_id, guild_id)
+        await interaction.response.edit_message(content=deleted_text(data), view=None)
 
-    async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(ConfirmDelete, KeepData)
+    @route(r"privacy:keep:(?P<owner>\d+)")
+    async def keep_data(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        _check_owner(interaction, int(match["owner"]))
+        await interaction.response.edit_message(content="Nothing was deleted.", view=None)
 
     @privacy.command(name="show", description="What the bot stores about you in this server",
                      extras={"example": "/privacy show"})
@@ -157,9 +128,11 @@ class Privacy(commands.Cog):
     async def delete(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None and interaction.guild_id is not None
         data = await self.repository.stored_about(interaction.guild_id, interaction.user.id)
-        view = RockyView(timeout=None)
-        view.add_item(ConfirmDelete(interaction.user.id))
-        view.add_item(KeepData(interaction.user.id))
+        view = discord.ui.View(timeout=None)
+        view.add_item(RoutedButton(label="Delete my data", style=discord.ButtonStyle.danger,
+                                   custom_id=f"privacy:delete:{interaction.user.id}"))
+        view.add_item(RoutedButton(label="Cancel", style=discord.ButtonStyle.secondary,
+                                   custom_id=f"privacy:keep:{interaction.user.id}"))
         await interaction.response.send_message(
             f"This deletes what the bot stores about you in **{safe(interaction.guild.name)}**: "
             "answers, scores, streaks and pending submissions; approved facts you suggested "

@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.content import ContentLibrary
 from bot.core.error_handler import RockyTree
 from bot.core.heartbeat import HEARTBEAT_EVERY, write_heartbeat
+from bot.core.routes import Router
 from bot.core.sync import sync_if_changed
 from bot.db import Database
 from bot.db.repositories import (
@@ -40,8 +41,8 @@ EXTENSIONS: tuple[str, ...] = (
 )
 
 # Interaction handlers discord.py runs as tasks with these names; shutdown waits for them.
-_WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord-ui-view-dispatch",
-                       "discord-ui-modal-dispatch", "discord-ui-dynamic-item")
+_WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord.py: on_interaction",
+                       "discord-ui-view-dispatch", "discord-ui-modal-dispatch")
 
 
 def utc_now() -> datetime:
@@ -80,6 +81,7 @@ class RockyBot(commands.Bot):
         self.started_at = clock()
         self.shutting_down = False
         self.failed_extensions: dict[str, str] = {}
+        self.router = Router()  # buttons and forms, by custom id (bot/core/routes.py)
         self._names_seen: dict[tuple[int, int], str] = {}
         self._heartbeat_task: asyncio.Task[None] | None = None
         # Daily posts: each feature registers a poster for its kind ("fact", "quote", "question");
@@ -98,6 +100,19 @@ class RockyBot(commands.Bot):
         if self.auto_sync:
             await sync_if_changed(self.tree, self.state, self.settings.dev_guild_id)
         self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="rocky-heartbeat")
+
+    async def add_cog(self, cog: commands.Cog, /, **options: object) -> None:
+        await super().add_cog(cog, **options)  # type: ignore[arg-type]
+        self.router.add_cog(cog)
+
+    async def remove_cog(self, name: str, /, **options: object) -> commands.Cog | None:
+        cog = await super().remove_cog(name, **options)  # type: ignore[arg-type]
+        if cog is not None:
+            self.router.remove_cog(cog)
+        return cog
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.router.answer(interaction)
 
     async def sync_commands(self, guild_id: int | None, *, force: bool) -> bool:
         return await sync_if_changed(self.tree, self.state, guild_id, force=force)

@@ -102,23 +102,6 @@ class RockyTree(app_commands.CommandTree):
         await report(interaction, error)
 
 
-class ReportsErrors:
-    """Mixin for persistent buttons (DynamicItem): the same gate as slash commands (shutdown,
-    the member remembered before anything of theirs is stored) and the central error handler;
-    discord.py applies neither to dynamic items. Put it first in the bases and implement
-    `on_click` instead of `callback`."""
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        raise NotImplementedError
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            if await interaction.client.tree.interaction_check(interaction):  # type: ignore[attr-defined]
-                await self.on_click(interaction)
-        except Exception as error:
-            await report(interaction, error)
-
-
 class RockyView(discord.ui.View):
     """Views route their errors to the same handler as commands."""
 

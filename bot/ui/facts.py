@@ -1,18 +1,19 @@
 """What the facts feature shows: embeds, persistent buttons and the two modals.
 
-The buttons are DynamicItems (their state is in the custom id, so they work after a restart);
-their callbacks hand over to the Facts cog, which re-checks everything server-side.
+The buttons and forms carry their state in their custom ids, so they work after a restart; the
+Facts cog answers them by route (bot/core/routes.py) and re-checks everything server-side.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any
 
 import discord
 
-from bot.core.error_handler import ReportsErrors, RockyView
+from bot.core.error_handler import RockyView
+from bot.core.routes import RoutedButton
 from bot.db.repositories.facts import Contributor, Submission
 from bot.domain.facts import (
     REASON_MAX,
@@ -32,33 +33,14 @@ REJECTED_GREY = discord.Colour(0x6B6B6B)
 SNIPPET = 90
 
 
-class FactHandlers(Protocol):
-    """What the buttons and modals ask of the Facts cog."""
-
-    async def another_fact(self, interaction: discord.Interaction, film: str | None,
-                           topic: str | None) -> None: ...
-    async def open_submission(self, interaction: discord.Interaction) -> None: ...
-    async def submit(self, interaction: discord.Interaction, text: str | None,
-                     film: str | None, source: str | None) -> None: ...
-    async def approve(self, interaction: discord.Interaction, submission_id: int) -> None: ...
-    async def open_rejection(self, interaction: discord.Interaction,
-                             submission_id: int) -> None: ...
-    async def reject(self, interaction: discord.Interaction, submission_id: int,
-                     reason: str | None) -> None: ...
-    async def skip(self, interaction: discord.Interaction, submission_id: int) -> None: ...
-
-
-def handlers(interaction: discord.Interaction) -> FactHandlers:
-    cog = interaction.client.get_cog("Facts")  # type: ignore[attr-defined]
-    if cog is None:
-        raise RuntimeError("the facts feature is not loaded")
-    return cast(FactHandlers, cog)
-
-
-async def admit(interaction: discord.Interaction) -> bool:
-    """The command tree's check, for buttons and forms too: refuse while shutting down, and
-    remember the member (their row must exist before anything of theirs is stored)."""
-    return await interaction.client.tree.interaction_check(interaction)  # type: ignore[attr-defined]
+# The custom ids the Facts cog's routes answer.
+ANOTHER = r"fact:another:(?P<film>\d{0,2}):(?P<topic>\d{0,2})"
+SUGGEST = r"fact:suggest"
+APPROVE = r"fact:approve:(?P<id>\d{1,18})"
+REJECT = r"fact:reject:(?P<id>\d{1,18})"
+SKIP = r"fact:skip:(?P<id>\d{1,18})"
+SUBMIT_FORM = "fact:submit-form"
+REJECT_FORM = r"fact:reject-form:(?P<id>\d{1,18})"
 
 
 # -- text helpers ---------------------------------------------------------------------------
@@ -110,63 +92,32 @@ def _unindex(raw: str, values: tuple[str, ...]) -> str | None:
     return values[position] if position < len(values) else "?"  # "?" is refused downstream
 
 
-class AnotherFactButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                        template=r"fact:another:(?P<film>\d{0,2}):(?P<topic>\d{0,2})"):
+def filters_of(match: re.Match[str]) -> tuple[str | None, str | None]:
+    """The film and topic an "Another fact" button carries."""
+    return _unindex(match["film"], FILM_TAGS), _unindex(match["topic"], TOPICS)
+
+
+def fact_view(film: str | None, topic: str | None) -> discord.ui.View:
     """Another fact with the same filters; the filters ride in the custom id."""
-
-    def __init__(self, film: str | None, topic: str | None) -> None:
-        super().__init__(discord.ui.Button(
-            label="Another fact", style=discord.ButtonStyle.primary, emoji="🥊",
-            custom_id=f"fact:another:{_index(film, FILM_TAGS)}:{_index(topic, TOPICS)}"))
-        self.film, self.topic = film, topic
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> AnotherFactButton:
-        button = cls(None, None)
-        button.film = _unindex(match["film"], FILM_TAGS)
-        button.topic = _unindex(match["topic"], TOPICS)
-        return button
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        await handlers(interaction).another_fact(interaction, self.film, self.topic)
-
-
-class SuggestFactButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                        template=r"fact:suggest"):
-    def __init__(self) -> None:
-        super().__init__(discord.ui.Button(label="Suggest a fact", emoji="✍️",
-                                           style=discord.ButtonStyle.secondary,
-                                           custom_id="fact:suggest"))
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> SuggestFactButton:
-        return cls()
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        await handlers(interaction).open_submission(interaction)
-
-
-def fact_view(film: str | None, topic: str | None) -> RockyView:
-    view = RockyView(timeout=None)
-    view.add_item(AnotherFactButton(film, topic))
+    view = discord.ui.View(timeout=None)
+    view.add_item(RoutedButton(
+        label="Another fact", style=discord.ButtonStyle.primary, emoji="🥊",
+        custom_id=f"fact:another:{_index(film, FILM_TAGS)}:{_index(topic, TOPICS)}"))
     return view
 
 
-def daily_view() -> RockyView:
-    view = RockyView(timeout=None)
-    view.add_item(SuggestFactButton())
+def daily_view() -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RoutedButton(label="Suggest a fact", emoji="✍️",
+                               style=discord.ButtonStyle.secondary, custom_id="fact:suggest"))
     return view
 
 
 # -- submitting -----------------------------------------------------------------------------
-# The forms are answered by the Facts cog's listener, by custom id, not by discord.py's modal
-# store: a member who spent minutes writing a fact must not lose it to a restart, and a submit
-# that arrives before discord.py stored the modal would be dropped. So each form is stopped
-# before it is sent (discord.py stores only a modal that is not finished).
-SUBMIT_FORM = "fact:submit-form"
-REJECT_FORM = re.compile(r"fact:reject-form:(?P<id>\d{1,18})")
+# The forms are answered by the Facts cog's routes, not by discord.py's modal store: a member
+# who spent minutes writing a fact must not lose it to a restart, and a submit that arrives
+# before discord.py stored the modal would be dropped. So each form is stopped before it is sent
+# (discord.py stores only a modal that is not finished).
 
 
 class SubmitFactForm(discord.ui.Modal, title="Suggest a Rocky fact"):
@@ -271,66 +222,13 @@ def review_embed(submission: Submission, *, waiting: int | None = None) -> disco
     return embed
 
 
-def _submission_id(match: re.Match[str]) -> int:
-    return int(match["id"])
-
-
-class ApproveButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                    template=r"fact:approve:(?P<id>\d{1,18})"):
-    def __init__(self, submission_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Approve", style=discord.ButtonStyle.success,
-                                           custom_id=f"fact:approve:{submission_id}"))
-        self.submission_id = submission_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> ApproveButton:
-        return cls(_submission_id(match))
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        await handlers(interaction).approve(interaction, self.submission_id)
-
-
-class RejectButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                   template=r"fact:reject:(?P<id>\d{1,18})"):
-    def __init__(self, submission_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Reject", style=discord.ButtonStyle.danger,
-                                           custom_id=f"fact:reject:{submission_id}"))
-        self.submission_id = submission_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> RejectButton:
-        return cls(_submission_id(match))
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        await handlers(interaction).open_rejection(interaction, self.submission_id)
-
-
-class SkipButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button],
-                 template=r"fact:skip:(?P<id>\d{1,18})"):
-    def __init__(self, submission_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Skip", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"fact:skip:{submission_id}"))
-        self.submission_id = submission_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str]) -> SkipButton:
-        return cls(_submission_id(match))
-
-    async def on_click(self, interaction: discord.Interaction) -> None:
-        await handlers(interaction).skip(interaction, self.submission_id)
-
-
-DYNAMIC_ITEMS = (AnotherFactButton, SuggestFactButton, ApproveButton, RejectButton, SkipButton)
-
-
-def review_view(submission_id: int) -> RockyView:
-    view = RockyView(timeout=None)
-    view.add_item(ApproveButton(submission_id))
-    view.add_item(RejectButton(submission_id))
-    view.add_item(SkipButton(submission_id))
+def review_view(submission_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for label, style, action in (("Approve", discord.ButtonStyle.success, "approve"),
+                                 ("Reject", discord.ButtonStyle.danger, "reject"),
+                                 ("Skip", discord.ButtonStyle.secondary, "skip")):
+        view.add_item(RoutedButton(label=label, style=style,
+                                   custom_id=f"fact:{action}:{submission_id}"))
     return view
 
 

@@ -1,8 +1,9 @@
-"""The /fact group, and what its buttons and modals do (bot/ui/facts.py routes them here)."""
+"""The /fact group, and what its buttons and forms do (routed here by custom id)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import is_moderator
-from bot.core.error_handler import report
+from bot.core.routes import route
 from bot.db.repositories import GuildConfig
 from bot.db.repositories.facts import DecisionRefused, FactRepository, Submission
 from bot.domain.facts import (
@@ -30,16 +31,20 @@ from bot.domain.films import FILMS, FRANCHISE, TOPICS
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.ui.embeds import safe
 from bot.ui.facts import (
-    DYNAMIC_ITEMS,
+    ANOTHER,
+    APPROVE,
+    REJECT,
     REJECT_FORM,
+    SKIP,
     SUBMIT_FORM,
+    SUGGEST,
     RetrySubmissionView,
-    admit,
     contributors_embed,
     daily_view,
     decider_of,
     fact_embed,
     fact_view,
+    filters_of,
     form_values,
     mine_embed,
     rejection_form,
@@ -91,11 +96,9 @@ class Facts(commands.Cog):
         self.pool = FactPool(bot.content, self.repo, bot.guild_config, bot.rng)
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.daily_posters["fact"] = self.post_daily_fact
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         if self.bot.daily_posters.get("fact") == self.post_daily_fact:
             del self.bot.daily_posters["fact"]
 
@@ -107,9 +110,10 @@ class Facts(commands.Cog):
                           topic: str | None = None) -> None:
         await self._send_fact(interaction, film, topic)
 
-    async def another_fact(self, interaction: discord.Interaction, film: str | None,
-                           topic: str | None) -> None:
-        await self._send_fact(interaction, film, topic)
+    @route(ANOTHER)
+    async def another_fact(self, interaction: discord.Interaction, match: re.Match[str]
+                           ) -> None:
+        await self._send_fact(interaction, *filters_of(match))
 
     async def _send_fact(self, interaction: discord.Interaction, film: str | None,
                          topic: str | None) -> None:
@@ -140,32 +144,15 @@ class Facts(commands.Cog):
         embed.set_footer(text=f"Fact {fact.id} · {day:%A} {day.day} {day:%B %Y}")
         await channel.send(embed=embed, view=daily_view())
 
-    # -- the forms (answered here by custom id: see bot/ui/facts.py) ----------------------------
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        data = dict(interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        rejection = REJECT_FORM.fullmatch(custom_id)
-        if custom_id != SUBMIT_FORM and rejection is None:
-            return
-        if not await admit(interaction):
-            return
-        values = form_values(data)
-        try:
-            if rejection is not None:
-                await self.reject(interaction, int(rejection["id"]), values.get("reason"))
-            else:
-                await self.submit(interaction, values.get("text"), values.get("film"),
-                                  values.get("source"))
-        except Exception as error:
-            await report(interaction, error)
-
     # -- submitting ----------------------------------------------------------------------------
     @fact.command(name="submit", description="Suggest a fact for this server's trivia",
                   extras={"example": "/fact submit"})
     async def submit_command(self, interaction: discord.Interaction) -> None:
+        await self.open_submission(interaction)
+
+    @route(SUGGEST)
+    async def suggest_clicked(self, interaction: discord.Interaction, match: re.Match[str]
+                              ) -> None:
         await self.open_submission(interaction)
 
     async def open_submission(self, interaction: discord.Interaction) -> None:
@@ -173,6 +160,13 @@ class Facts(commands.Cog):
         # Say so before the member types anything; the limit is enforced again when storing.
         ensure_can_submit(await self.repo.pending_count(guild_id, interaction.user.id))
         await interaction.response.send_modal(submission_form())
+
+    @route(re.escape(SUBMIT_FORM), kind="form")
+    async def submission_form_sent(self, interaction: discord.Interaction, match: re.Match[str]
+                                   ) -> None:
+        values = form_values(dict(interaction.data or {}))
+        await self.submit(interaction, values.get("text"), values.get("film"),
+                          values.get("source"))
 
     async def submit(self, interaction: discord.Interaction, text: str | None, film: str | None,
                      source: str | None) -> None:
@@ -295,12 +289,17 @@ class Facts(commands.Cog):
                            "this server; nothing was changed.")
         return decided
 
-    async def approve(self, interaction: discord.Interaction, submission_id: int) -> None:
+    @route(APPROVE)
+    async def approve(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        submission_id = int(match["id"])
         config = await self._require_moderator(interaction)
         decided = await self._decide(interaction, config.guild_id, submission_id, Action.APPROVE)
         await self._announce(interaction, decided, Action.APPROVE)
 
-    async def open_rejection(self, interaction: discord.Interaction, submission_id: int) -> None:
+    @route(REJECT)
+    async def open_rejection(self, interaction: discord.Interaction, match: re.Match[str]
+                             ) -> None:
+        submission_id = int(match["id"])
         config = await self._require_moderator(interaction)
         submission = await self.repo.get(config.guild_id, submission_id)
         if submission is None:
@@ -310,15 +309,18 @@ class Facts(commands.Cog):
             raise Conflict(_refusal(submission, Action.REJECT))
         await interaction.response.send_modal(rejection_form(submission_id))
 
-    async def reject(self, interaction: discord.Interaction, submission_id: int,
-                     reason: str | None) -> None:
+    @route(REJECT_FORM, kind="form")
+    async def reject(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        submission_id = int(match["id"])
         config = await self._require_moderator(interaction)
-        clean_reason = validate_reason(reason)
+        clean_reason = validate_reason(form_values(dict(interaction.data or {})).get("reason"))
         decided = await self._decide(interaction, config.guild_id, submission_id, Action.REJECT,
                                      clean_reason)
         await self._announce(interaction, decided, Action.REJECT)
 
-    async def skip(self, interaction: discord.Interaction, submission_id: int) -> None:
+    @route(SKIP)
+    async def skip(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        submission_id = int(match["id"])
         config = await self._require_moderator(interaction)
         following = await self.repo.pending_after(config.guild_id, submission_id)
         if following is None:

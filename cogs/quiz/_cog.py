@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 from typing import Any, Literal
 
 import discord
@@ -14,6 +15,7 @@ from discord.ext import commands
 
 from bot.core.bot import RockyBot
 from bot.core.checks import is_moderator
+from bot.core.routes import clicked_button, route
 from bot.db.repositories.leaderboard import LeaderboardRepository
 from bot.db.repositories.quiz import AnswerStatus, GameAlreadyRunning, QuizRepository
 from bot.domain.daily import local_day, period_start
@@ -29,8 +31,22 @@ from bot.domain.quiz import (
 )
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.ui.embeds import echo, safe
-from bot.ui.quiz import help_embed, leaderboard_embed, standings_embed, start_text, stats_embed
-from cogs.quiz._buttons import DYNAMIC_ITEMS, board_view
+from bot.ui.quiz import (
+    LETTERS,
+    help_embed,
+    leaderboard_embed,
+    standings_embed,
+    start_text,
+    stats_embed,
+)
+from cogs.quiz._buttons import (
+    ANSWER,
+    BOARD_PAGE,
+    DAILY_OPEN,
+    DAILY_OPTION,
+    board_view,
+    parse_day,
+)
 from cogs.quiz._daily import DailyRoadwork
 from cogs.quiz._game import GameRunner, score_open_round
 
@@ -63,12 +79,10 @@ class Quiz(commands.Cog):
         self._recovery: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.daily_posters["question"] = self.post_daily_question
         self._recovery = asyncio.create_task(self._recover_games(), name="quiz-recovery")
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.daily_posters.pop("question", None)
         if self._recovery is not None:
             self._recovery.cancel()
@@ -201,8 +215,9 @@ class Quiz(commands.Cog):
                      game.channel_id, mode)
             self._run(game, channel, mode=mode)
 
-    async def on_answer(self, interaction: discord.Interaction, game_id: int, round_no: int,
-                        option: int, label: str) -> None:
+    @route(ANSWER)
+    async def on_answer(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
+        game_id, round_no, option = int(match["game"]), int(match["round"]), int(match["option"])
         if interaction.guild_id is None:
             raise NotFound("This game has ended; start a new one with /quiz start.")
         outcome = await self.repo.record_answer(
@@ -214,6 +229,8 @@ class Quiz(commands.Cog):
                      "not answered again", interaction.id)
             return
         if outcome.status is AnswerStatus.RECORDED:
+            button = clicked_button(interaction)
+            label = (button.label if button is not None else None) or LETTERS[option]
             reply = (f"Locked in: **{discord.utils.escape_markdown(label)}** "
                      f"({outcome.elapsed_ms / 1000:.1f} s). The answer is revealed when "
                      "time runs out.")
@@ -238,8 +255,21 @@ class Quiz(commands.Cog):
         embed, view = await self._board(interaction, interaction.user.id, scope, period, sort, 1)
         await interaction.response.send_message(embed=embed, view=view)
 
-    async def on_board_page(self, interaction: discord.Interaction, owner_id: int, scope: str,
-                            period: str, sort: str, page: int) -> None:
+    @route(DAILY_OPEN)
+    async def on_daily_open(self, interaction: discord.Interaction, match: re.Match[str]
+                            ) -> None:
+        await self.daily.open_from_post(interaction, parse_day(match["day"]))
+
+    @route(DAILY_OPTION)
+    async def on_daily_answer(self, interaction: discord.Interaction, match: re.Match[str]
+                              ) -> None:
+        await self.daily.on_answer(interaction, parse_day(match["day"]), int(match["option"]))
+
+    @route(BOARD_PAGE)
+    async def on_board_page(self, interaction: discord.Interaction, match: re.Match[str]
+                            ) -> None:
+        owner_id, scope, period = int(match["user"]), match["scope"], match["period"]
+        sort, page = match["sort"], int(match["page"])
         if interaction.user.id != owner_id:
             # Someone else's board: a private copy of that page to browse, theirs to turn.
             embed, view = await self._board(interaction, interaction.user.id, scope, period,

@@ -61,6 +61,22 @@ def test_an_unexpected_error_gives_an_error_id_that_the_log_also_holds(discord, 
     assert "Traceback" in line and "RuntimeError: kaboom" in line
 
 
+def test_a_failing_button_answers_once_with_an_error_id_that_the_log_also_holds(
+        discord, shared_bot):
+    """Buttons are routed by custom id (bot/core/routes.py): the central handler answers for
+    them too, and discord.py does not dispatch the click a second time."""
+    posted = discord.call(discord.emu.command(discord.member("carol"), "boom-button"))
+    click = discord.call(discord.emu.click(discord.member("bob"),
+                                           discord.emu.message(posted.original_message_id)))
+    message = discord.emu.message(click.original_message_id)
+    assert message.ephemeral and message.interaction_user_id == discord.member("bob").user.id
+    error_id = re.search(r"error id `([0-9a-f]{8})`", message.content)[1]
+    log = shared_bot.wait_for_log(f"unhandled error {error_id} in component boom:1")
+    line = next(line for line in log.splitlines() if error_id in line)
+    assert "Traceback" in line and "RuntimeError: kaboom from button 1" in line
+    assert log.count("RuntimeError: kaboom from button 1") == 1
+
+
 def test_commands_are_not_offered_in_direct_messages(discord):
     with pytest.raises(EmulatorError, match="not offered in direct messages"):
         discord.call(discord.emu.command(discord.member("alice").user, "quote"))
