@@ -130,7 +130,8 @@ class RockyBot(commands.Bot):
         await self.guild_store.mark_left(guild.id, self.clock())
 
     async def remember_member(self, interaction: discord.Interaction) -> None:
-        """Keep the display name last seen, writing only when it changed."""
+        """Keep the display name last seen, writing only when it changed. The write is not
+        waited for: it is committed before anything this interaction writes (Database.write)."""
         if interaction.guild_id is None:
             return
         key = (interaction.guild_id, interaction.user.id)
@@ -139,8 +140,16 @@ class RockyBot(commands.Bot):
             return
         self._names_seen[key] = name
         guild_name = interaction.guild.name if interaction.guild else str(key[0])
-        await self.member_store.remember(key[0], key[1], name, self.clock(),
-                                         guild_name=guild_name)
+        stored = self.member_store.remember(key[0], key[1], name, self.clock(),
+                                            guild_name=guild_name)
+        stored.add_done_callback(lambda done: self._check_remembered(done, key))
+
+    def _check_remembered(self, stored: asyncio.Future[None], key: tuple[int, int]) -> None:
+        if stored.cancelled() or stored.exception() is None:
+            return
+        self._names_seen.pop(key, None)  # so the next interaction tries again
+        log.error("could not store the member %s of server %s", key[1], key[0],
+                  exc_info=stored.exception())
 
     def forget_member(self, guild_id: int, user_id: int) -> None:
         """Drop the cached name after a member's data was deleted, so it is recorded again."""

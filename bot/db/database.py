@@ -117,8 +117,10 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. Returns after the commit."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. Returns after the commit.
+        Writes requested earlier through `write` or `write_soon` are committed first."""
         async with self._write_lock:
+            await self._commit_queued_locked()
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -131,27 +133,38 @@ class Database:
         """Run `work(connection)` in a transaction in the database's thread; return after commit.
 
         Group commit: writes that arrive while one is being committed are committed together, in
-        one transaction and one trip to the database thread, each in a savepoint of its own (a
-        failing one is rolled back alone and its caller gets the exception). This is how a burst
-        of quiz answers is stored at close to raw SQLite speed while every answer is still
-        committed before its member is told it counted.
+        one transaction and one trip to the database thread (if one of them fails, the group is
+        run again with a savepoint each, so only the failing one is rolled back and its caller
+        gets the exception). This is how a burst of quiz answers is stored at close to raw
+        SQLite speed while every answer is still committed before its member is told it
+        counted. `work` may therefore run more than once: it must only read and write the
+        database. Writes are committed in the order they were requested.
         """
+        return await self.write_soon(work)
+
+    def write_soon(self, work: Callable[[sqlite3.Connection], T]) -> asyncio.Future[T]:
+        """Like `write`, without waiting: the future completes after the commit. Any write or
+        transaction requested afterwards sees this one committed first."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queued.append((work, future))
         if self._committer is None or self._committer.done():
             self._committer = asyncio.create_task(self._commit_queued(), name="db-committer")
-        return await future
+        return future
 
     async def _commit_queued(self) -> None:
         while self._queued:
-            group, self._queued = self._queued[:MAX_GROUP], self._queued[MAX_GROUP:]
             async with self._write_lock:
-                try:
-                    # aiosqlite runs this function in its thread: one hop for the whole group.
-                    outcomes = await self._conn._execute(
-                        _commit_group, self._conn._conn, [work for work, _ in group])
-                except Exception as exc:  # the transaction itself failed: nothing committed
-                    outcomes = [(False, exc)] * len(group)
+                await self._commit_queued_locked()
+
+    async def _commit_queued_locked(self) -> None:
+        while self._queued:
+            group, self._queued = self._queued[:MAX_GROUP], self._queued[MAX_GROUP:]
+            try:
+                # aiosqlite runs this function in its thread: one hop for the whole group.
+                outcomes = await self._conn._execute(
+                    _commit_group, self._conn._conn, [work for work, _ in group])
+            except Exception as exc:  # the transaction itself failed: nothing committed
+                outcomes = [(False, exc)] * len(group)
             for (_, future), (ok, value) in zip(group, outcomes, strict=True):
                 if future.done():  # the caller gave up waiting; the write still stands
                     continue
@@ -180,7 +193,22 @@ class Database:
 
 
 def _commit_group(conn: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
-    """In the database thread: one transaction, a savepoint per unit of work."""
+    """In the database thread: the whole group in one transaction. Should one unit fail, roll
+    back and run the group again with a savepoint per unit, so that only that unit is lost."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        outcomes: list[tuple[bool, Any]] = [(True, work(conn)) for work in works]
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, Exception):
+            return _commit_units(conn, works)
+        raise
+    conn.execute("COMMIT")
+    return outcomes
+
+
+def _commit_units(conn: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
     outcomes: list[tuple[bool, Any]] = []
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -1,4 +1,5 @@
-"""Database.write: group commit, one savepoint per unit of work, results only after commit."""
+"""Database.write: group commit (savepoints only once a unit failed), results only after commit,
+writes committed in the order they were requested."""
 
 from __future__ import annotations
 
@@ -64,3 +65,33 @@ async def test_writes_and_transactions_do_not_interleave(db):
     await asyncio.gather(*(db.write(_insert(k)) for k in range(50)),
                          *(through_transaction(k) for k in range(50, 100)))
     assert (await db.fetch_one("SELECT COUNT(*) FROM t"))[0] == 100
+
+
+async def test_units_of_a_group_that_had_a_failure_run_again_but_commit_once(db):
+    runs: list[int] = []
+
+    def counted(k: int):  # type: ignore[no-untyped-def]
+        def work(conn: sqlite3.Connection) -> None:
+            runs.append(k)
+            conn.execute("INSERT INTO t (k, v) VALUES (?, 'x')", (k,))
+        return work
+
+    outcomes = await asyncio.gather(db.write(counted(1)), db.write(_insert(2, None)),
+                                    return_exceptions=True)
+    assert outcomes[0] is None and isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert runs == [1, 1]  # once in the group that failed, once in the retry with savepoints
+    assert [r["k"] for r in await db.fetch_all("SELECT k FROM t")] == [1]
+
+
+async def test_a_write_soon_is_committed_before_any_later_transaction(db):
+    await db.execute_write("CREATE TABLE child (k INTEGER PRIMARY KEY REFERENCES t (k))")
+    pending = db.write_soon(_insert(7))
+    async with db.transaction() as conn:  # would fail the foreign key if 7 were not in first
+        await conn.execute("INSERT INTO child (k) VALUES (7)")
+    assert pending.done() and pending.result() == 7
+
+
+async def test_a_failed_write_soon_reports_through_its_future(db):
+    pending = db.write_soon(_insert(1, None))
+    with pytest.raises(sqlite3.IntegrityError):
+        await pending

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,11 +22,14 @@ class MemberRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def remember(
+    def remember(
         self, guild_id: int, user_id: int, display_name: str, now: datetime,
         guild_name: str | None = None,
-    ) -> None:
-        """Upsert the member (and, given `guild_name`, their server first): one group commit."""
+    ) -> asyncio.Future[None]:
+        """Upsert the member (and, given `guild_name`, their server first) in the next group
+        commit, without waiting for it: every write requested afterwards (an answer, a
+        submission) is committed after it, so their foreign keys hold. The future completes
+        after the commit."""
 
         def work(conn: sqlite3.Connection) -> None:
             if guild_name is not None:
@@ -38,7 +42,7 @@ class MemberRepository:
                 "display_name = excluded.display_name, last_seen_at = excluded.last_seen_at",
                 (guild_id, user_id, display_name, now.isoformat()))
 
-        await self._db.write(work)
+        return self._db.write_soon(work)
 
     async def get(self, guild_id: int, user_id: int) -> Member | None:
         row = await self._db.fetch_one(

@@ -499,20 +499,23 @@ def _record_answer(
     option: int, interaction_id: int, now: datetime,
 ) -> AnswerOutcome:
     """One answer as a unit of work, run in the database thread inside a transaction."""
-    if conn.execute("SELECT 1 FROM quiz_answers WHERE interaction_id = ?",
-                    (interaction_id,)).fetchone() is not None:
-        return AnswerOutcome(AnswerStatus.REPLAY)
+    # One statement reads all a click needs: the round, and whether this interaction or this
+    # member already answered it.
     state = conn.execute(
-        "SELECT g.status, g.guild_id, r.opened_at, r.closes_at, r.revealed_at, "
-        "r.correct_option FROM quiz_rounds r JOIN quiz_games g USING (game_id) "
-        "WHERE r.game_id = ? AND r.round_no = ?", (game_id, round_no)).fetchone()
+        "SELECT g.status, g.guild_id, r.opened_at, r.closes_at, r.revealed_at, r.correct_option, "
+        "EXISTS (SELECT 1 FROM quiz_answers WHERE interaction_id = :interaction) AS replay, "
+        "(SELECT option FROM quiz_answers WHERE game_id = :game AND round_no = :round "
+        "AND user_id = :user) AS earlier "
+        "FROM quiz_rounds r JOIN quiz_games g USING (game_id) "
+        "WHERE r.game_id = :game AND r.round_no = :round",
+        {"interaction": interaction_id, "game": game_id, "round": round_no,
+         "user": user_id}).fetchone()
+    if state is not None and state["replay"]:
+        return AnswerOutcome(AnswerStatus.REPLAY)
     if state is None or state["status"] != "running" or state["guild_id"] != guild_id:
         return AnswerOutcome(AnswerStatus.GAME_ENDED)
-    earlier = conn.execute(
-        "SELECT option FROM quiz_answers WHERE game_id = ? AND round_no = ? AND user_id = ?",
-        (game_id, round_no, user_id)).fetchone()
-    if earlier is not None:
-        return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED, int(earlier["option"]))
+    if state["earlier"] is not None:
+        return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED, int(state["earlier"]))
     if state["revealed_at"] is not None or now > datetime.fromisoformat(state["closes_at"]):
         return AnswerOutcome(AnswerStatus.CLOSED)
     elapsed = max(int((now - datetime.fromisoformat(state["opened_at"])
