@@ -310,9 +310,8 @@ async def test_the_recap_counts_who_got_a_day_right(repo):
 # -- boards, stats and seasons -----------------------------------------------------------------
 async def _score(db, guild, user, points, *, day=DAY, correct=True, season=1, films=("Rocky",),
                  streak=0):
-    async with db.transaction() as conn:
-        await add_result(conn, Result(guild, user, day, films, points, correct), season,
-                         answer_streak=streak)
+    await db.write(lambda conn: add_result(
+        conn, Result(guild, user, day, films, points, correct), season, answer_streak=streak))
 
 
 async def test_server_board_orders_pages_and_names_members_as_last_seen(db, repo):

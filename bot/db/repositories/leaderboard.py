@@ -7,11 +7,10 @@ rows however many answers were ever recorded.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-
-import aiosqlite
 
 from bot.db.database import Database
 from bot.domain.films import FRANCHISE
@@ -91,52 +90,47 @@ class Result:
     correct: bool
 
 
-async def season_of(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> int:
-    """The server's open season, opening season 1 on first use. Call inside a transaction."""
-    async with conn.execute(
-        "SELECT season FROM quiz_seasons WHERE guild_id = ? AND ended_at IS NULL", (guild_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+def season_of(conn: sqlite3.Connection, guild_id: int, now: datetime) -> int:
+    """The server's open season, opening season 1 on first use. Call inside a write."""
+    row = conn.execute("SELECT season FROM quiz_seasons WHERE guild_id = ? AND ended_at IS NULL",
+                       (guild_id,)).fetchone()
     if row is not None:
         return int(row[0])
-    async with conn.execute(
-        "SELECT COALESCE(MAX(season), 0) + 1 FROM quiz_seasons WHERE guild_id = ?", (guild_id,)
-    ) as cursor:
-        season = int((await cursor.fetchone())[0])
-    await conn.execute(
-        "INSERT INTO quiz_seasons (guild_id, season, started_at) VALUES (?, ?, ?)",
-        (guild_id, season, now.isoformat()))
+    season = int(conn.execute(
+        "SELECT COALESCE(MAX(season), 0) + 1 FROM quiz_seasons WHERE guild_id = ?",
+        (guild_id,)).fetchone()[0])
+    conn.execute("INSERT INTO quiz_seasons (guild_id, season, started_at) VALUES (?, ?, ?)",
+                 (guild_id, season, now.isoformat()))
     return season
 
 
-async def member_streaks(conn: aiosqlite.Connection, guild_id: int, user_id: int
-                         ) -> tuple[int, DayStreak]:
+def member_streaks(conn: sqlite3.Connection, guild_id: int, user_id: int
+                   ) -> tuple[int, DayStreak]:
     """(answer streak, day streak) as stored; zeros for a member who never answered."""
-    async with conn.execute(
+    row = conn.execute(
         "SELECT streak, daily_streak, best_daily_streak, last_daily_correct "
         "FROM quiz_member_stats WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    ) as cursor:
-        row = await cursor.fetchone()
+    ).fetchone()
     if row is None:
         return 0, DayStreak()
     last = date.fromisoformat(row[3]) if row[3] else None
     return int(row[0]), DayStreak(int(row[1]), int(row[2]), last)
 
 
-async def add_result(
-    conn: aiosqlite.Connection, result: Result, season: int, *,
+def add_result(
+    conn: sqlite3.Connection, result: Result, season: int, *,
     answer_streak: int | None = None, elapsed_ms: int | None = None,
     day_streak: DayStreak | None = None,
 ) -> None:
     """Add one scored answer to every total. `answer_streak` is the streak after a game answer;
-    `day_streak` the day streak after a daily answer. Call inside the scoring transaction."""
+    `day_streak` the day streak after a daily answer. Call inside the scoring write."""
     g, u, pts, ok = result.guild_id, result.user_id, result.points, int(result.correct)
     streak_now = answer_streak or 0
     fastest = elapsed_ms if result.correct and elapsed_ms is not None else None
-    await conn.execute(
+    conn.execute(
         "INSERT INTO quiz_member_stats (guild_id, user_id) VALUES (?, ?) "
         "ON CONFLICT (guild_id, user_id) DO NOTHING", (g, u))
-    await conn.execute(
+    conn.execute(
         "UPDATE quiz_member_stats SET points = points + ?, answered = answered + 1, "
         "correct = correct + ?, "
         "streak = COALESCE(?, streak), best_streak = MAX(best_streak, COALESCE(?, 0)), "
@@ -151,14 +145,14 @@ async def add_result(
          int(day_streak is not None),
          day_streak.last_correct.isoformat() if day_streak and day_streak.last_correct else None,
          g, u))
-    await conn.execute(
+    conn.execute(
         "INSERT INTO quiz_season_totals (guild_id, season, user_id, points, answered, correct, "
         "best_streak) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, season, user_id) "
         "DO UPDATE SET points = points + excluded.points, answered = answered + 1, "
         "correct = correct + excluded.correct, "
         "best_streak = MAX(best_streak, excluded.best_streak)",
         (g, season, u, pts, ok, streak_now))
-    await conn.execute(
+    conn.execute(
         "INSERT INTO quiz_day_totals (guild_id, season, day, user_id, points, answered, correct, "
         "best_streak) VALUES (?, ?, ?, ?, ?, 1, ?, ?) "
         "ON CONFLICT (guild_id, season, day, user_id) "
@@ -166,7 +160,7 @@ async def add_result(
         "correct = correct + excluded.correct, "
         "best_streak = MAX(best_streak, excluded.best_streak)",
         (g, season, result.day.isoformat(), u, pts, ok, streak_now))
-    await conn.executemany(
+    conn.executemany(
         "INSERT INTO quiz_film_totals (guild_id, user_id, film, answered, correct) "
         "VALUES (?, ?, ?, 1, ?) ON CONFLICT (guild_id, user_id, film) "
         "DO UPDATE SET answered = answered + 1, correct = correct + excluded.correct",
@@ -212,19 +206,20 @@ class LeaderboardRepository:
             "SELECT season FROM quiz_seasons WHERE guild_id = ? AND ended_at IS NULL", (guild_id,))
         if row is not None:
             return int(row["season"])
-        async with self._db.transaction() as conn:
-            return await season_of(conn, guild_id, self._clock())
+        now = self._clock()
+        return await self._db.write(lambda conn: season_of(conn, guild_id, now))
 
     async def start_new_season(self, guild_id: int) -> int:
         """Close the open season (its totals stay, as that season's final standings) and open
         the next one; the server board starts from zero. Returns the new season's number."""
         now = self._clock()
-        async with self._db.transaction() as conn:
-            current = await season_of(conn, guild_id, now)
-            await conn.execute(
-                "UPDATE quiz_seasons SET ended_at = ? WHERE guild_id = ? AND season = ?",
-                (now.isoformat(), guild_id, current))
-            return await season_of(conn, guild_id, now)
+
+        def unit(conn: sqlite3.Connection) -> int:
+            current = season_of(conn, guild_id, now)
+            conn.execute("UPDATE quiz_seasons SET ended_at = ? WHERE guild_id = ? AND season = ?",
+                         (now.isoformat(), guild_id, current))
+            return season_of(conn, guild_id, now)
+        return await self._db.write(unit)
 
     async def seasons(self, guild_id: int) -> list[tuple[int, str, str | None]]:
         rows = await self._db.fetch_all(

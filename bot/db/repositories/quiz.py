@@ -337,55 +337,12 @@ class QuizRepository:
         self, game_id: int, round_no: int, *, now: datetime, day: date, difficulty: str,
         films: Sequence[str],
     ) -> RoundResult:
-        """Close a question and score its answers, once: revealing again changes nothing."""
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                f"SELECT {_ROUND_COLUMNS} FROM quiz_rounds WHERE game_id = ? AND round_no = ?",
-                (game_id, round_no)) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                raise LookupError(f"no round {round_no} in game {game_id}")
-            revealed = _round(row)
-            if revealed.revealed_at is None:
-                await self._score_round(conn, revealed, now, day, difficulty, films)
-                await conn.execute(
-                    "UPDATE quiz_rounds SET revealed_at = ? WHERE game_id = ? AND round_no = ?",
-                    (now.isoformat(), game_id, round_no))
-                revealed = replace(revealed, revealed_at=now)
-            async with conn.execute(
-                "SELECT a.user_id, m.display_name, a.option, a.correct, a.elapsed_ms, a.points "
-                "FROM quiz_answers a JOIN members m ON m.guild_id = a.guild_id "
-                "AND m.user_id = a.user_id WHERE a.game_id = ? AND a.round_no = ? "
-                "ORDER BY a.elapsed_ms, a.user_id", (game_id, round_no)) as cursor:
-                answers = await cursor.fetchall()
-        return RoundResult(revealed, tuple(
-            RevealedAnswer(int(a["user_id"]), a["display_name"], int(a["option"]),
-                           bool(a["correct"]), int(a["elapsed_ms"]), int(a["points"] or 0))
-            for a in answers))
-
-    async def _score_round(self, conn: aiosqlite.Connection, round_: Round, now: datetime,
-                           day: date, difficulty: str, films: Sequence[str]) -> None:
-        async with conn.execute(
-            "SELECT guild_id, user_id, correct, elapsed_ms FROM quiz_answers "
-            "WHERE game_id = ? AND round_no = ? ORDER BY elapsed_ms, user_id",
-            (round_.game_id, round_.round_no)) as cursor:
-            answers = await cursor.fetchall()
-        if not answers:
-            return
-        season = await season_of(conn, int(answers[0]["guild_id"]), now)
-        for answer in answers:
-            guild_id, user_id = int(answer["guild_id"]), int(answer["user_id"])
-            correct = bool(answer["correct"])
-            streak_before, _ = await member_streaks(conn, guild_id, user_id)
-            points = answer_points(difficulty, correct, int(answer["elapsed_ms"]),
-                                   round_.limit_ms, streak_before)
-            await conn.execute(
-                "UPDATE quiz_answers SET points = ? WHERE game_id = ? AND round_no = ? "
-                "AND user_id = ?", (points.total, round_.game_id, round_.round_no, user_id))
-            await add_result(
-                conn, Result(guild_id, user_id, day, tuple(films), points.total, correct),
-                season, answer_streak=next_answer_streak(streak_before, correct),
-                elapsed_ms=int(answer["elapsed_ms"]))
+        """Close a question and score its answers, once: revealing again changes nothing.
+        One unit of work in the database thread: a question with thousands of answers holds
+        the writer for milliseconds, not for a thread hop per statement."""
+        return await self._db.write(partial(
+            _reveal_round, game_id=game_id, round_no=round_no, now=now, day=day,
+            difficulty=difficulty, films=tuple(films)))
 
     async def standings(self, game_id: int) -> list[GameScore]:
         rows = await self._db.fetch_all(
@@ -443,35 +400,9 @@ class QuizRepository:
         difficulty: str, films: Sequence[str], now: datetime,
     ) -> DailyOutcome:
         """Commit a member's daily answer with its points and day streak, once per day."""
-        g, day = question.guild_id, question.day
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT 1 FROM quiz_daily_answers WHERE interaction_id = ?", (interaction_id,)
-            ) as cursor:
-                if await cursor.fetchone() is not None:
-                    return DailyOutcome(AnswerStatus.REPLAY, None)
-            async with conn.execute(
-                "SELECT guild_id, day, user_id, option, correct, points, day_streak "
-                "FROM quiz_daily_answers WHERE guild_id = ? AND day = ? AND user_id = ?",
-                (g, day.isoformat(), user_id)) as cursor:
-                earlier = await cursor.fetchone()
-            if earlier is not None:
-                return DailyOutcome(AnswerStatus.ALREADY_ANSWERED, _daily_answer(earlier))
-            correct = option == question.shuffle.correct
-            _, before = await member_streaks(conn, g, user_id)
-            after = after_daily_answer(before, day, correct)
-            points = daily_points(difficulty, correct, before.live(day))
-            await conn.execute(
-                "INSERT INTO quiz_daily_answers (guild_id, day, user_id, option, correct, "
-                "points, day_streak, interaction_id, answered_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (g, day.isoformat(), user_id, option, int(correct), points.total,
-                 after.current, interaction_id, now.isoformat()))
-            season = await season_of(conn, g, now)
-            await add_result(conn, Result(g, user_id, day, tuple(films), points.total, correct),
-                             season, day_streak=after)
-        answer = DailyAnswer(g, day, user_id, option, correct, points.total, after.current)
-        return DailyOutcome(AnswerStatus.RECORDED, answer, after.best)
+        return await self._db.write(partial(
+            _record_daily_answer, question=question, user_id=user_id, option=option,
+            interaction_id=interaction_id, difficulty=difficulty, films=tuple(films), now=now))
 
     async def day_streak(self, guild_id: int, user_id: int) -> DayStreak:
         row = await self._db.fetch_one(
@@ -530,3 +461,81 @@ def _record_answer(
     if cursor.rowcount != 1:
         return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED)
     return AnswerOutcome(AnswerStatus.RECORDED, option, elapsed)
+
+
+def _reveal_round(
+    conn: sqlite3.Connection, *, game_id: int, round_no: int, now: datetime, day: date,
+    difficulty: str, films: tuple[str, ...],
+) -> RoundResult:
+    row = conn.execute(f"SELECT {_ROUND_COLUMNS} FROM quiz_rounds WHERE game_id = ? "
+                       "AND round_no = ?", (game_id, round_no)).fetchone()
+    if row is None:
+        raise LookupError(f"no round {round_no} in game {game_id}")
+    revealed = _round(row)
+    if revealed.revealed_at is None:
+        _score_round(conn, revealed, now, day, difficulty, films)
+        conn.execute("UPDATE quiz_rounds SET revealed_at = ? WHERE game_id = ? AND round_no = ?",
+                     (now.isoformat(), game_id, round_no))
+        revealed = replace(revealed, revealed_at=now)
+    answers = conn.execute(
+        "SELECT a.user_id, m.display_name, a.option, a.correct, a.elapsed_ms, a.points "
+        "FROM quiz_answers a JOIN members m ON m.guild_id = a.guild_id "
+        "AND m.user_id = a.user_id WHERE a.game_id = ? AND a.round_no = ? "
+        "ORDER BY a.elapsed_ms, a.user_id", (game_id, round_no)).fetchall()
+    return RoundResult(revealed, tuple(
+        RevealedAnswer(int(a["user_id"]), a["display_name"], int(a["option"]),
+                       bool(a["correct"]), int(a["elapsed_ms"]), int(a["points"] or 0))
+        for a in answers))
+
+
+def _score_round(conn: sqlite3.Connection, round_: Round, now: datetime, day: date,
+                 difficulty: str, films: tuple[str, ...]) -> None:
+    answers = conn.execute(
+        "SELECT guild_id, user_id, correct, elapsed_ms FROM quiz_answers "
+        "WHERE game_id = ? AND round_no = ? ORDER BY elapsed_ms, user_id",
+        (round_.game_id, round_.round_no)).fetchall()
+    if not answers:
+        return
+    season = season_of(conn, int(answers[0]["guild_id"]), now)
+    for answer in answers:
+        guild_id, user_id = int(answer["guild_id"]), int(answer["user_id"])
+        correct = bool(answer["correct"])
+        streak_before, _ = member_streaks(conn, guild_id, user_id)
+        points = answer_points(difficulty, correct, int(answer["elapsed_ms"]),
+                               round_.limit_ms, streak_before)
+        conn.execute(
+            "UPDATE quiz_answers SET points = ? WHERE game_id = ? AND round_no = ? "
+            "AND user_id = ?", (points.total, round_.game_id, round_.round_no, user_id))
+        add_result(conn, Result(guild_id, user_id, day, films, points.total, correct), season,
+                   answer_streak=next_answer_streak(streak_before, correct),
+                   elapsed_ms=int(answer["elapsed_ms"]))
+
+
+def _record_daily_answer(
+    conn: sqlite3.Connection, *, question: DailyQuestion, user_id: int, option: int,
+    interaction_id: int, difficulty: str, films: tuple[str, ...], now: datetime,
+) -> DailyOutcome:
+    g, day = question.guild_id, question.day
+    if conn.execute("SELECT 1 FROM quiz_daily_answers WHERE interaction_id = ?",
+                    (interaction_id,)).fetchone() is not None:
+        return DailyOutcome(AnswerStatus.REPLAY, None)
+    earlier = conn.execute(
+        "SELECT guild_id, day, user_id, option, correct, points, day_streak "
+        "FROM quiz_daily_answers WHERE guild_id = ? AND day = ? AND user_id = ?",
+        (g, day.isoformat(), user_id)).fetchone()
+    if earlier is not None:
+        return DailyOutcome(AnswerStatus.ALREADY_ANSWERED, _daily_answer(earlier))
+    correct = option == question.shuffle.correct
+    _, before = member_streaks(conn, g, user_id)
+    after = after_daily_answer(before, day, correct)
+    points = daily_points(difficulty, correct, before.live(day))
+    conn.execute(
+        "INSERT INTO quiz_daily_answers (guild_id, day, user_id, option, correct, points, "
+        "day_streak, interaction_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (g, day.isoformat(), user_id, option, int(correct), points.total, after.current,
+         interaction_id, now.isoformat()))
+    season = season_of(conn, g, now)
+    add_result(conn, Result(g, user_id, day, films, points.total, correct), season,
+               day_streak=after)
+    answer = DailyAnswer(g, day, user_id, option, correct, points.total, after.current)
+    return DailyOutcome(AnswerStatus.RECORDED, answer, after.best)
