@@ -25,7 +25,9 @@ class LoadResult:
 
 async def _finish(emu: Emulator, records: list[InteractionRecord], started: float,
                   timeout: float) -> LoadResult:
-    deadline = time.monotonic() + timeout
+    # Past Discord's deadline an interaction can no longer be answered: wait no longer than that.
+    last_sent = max((r.created_at for r in records), default=started)
+    deadline = min(time.monotonic() + timeout, last_sent + emu.response_deadline + 1.0)
     for record in records:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
