@@ -11,6 +11,7 @@ import pytest
 
 from bot.db import Database
 from bot.db.repositories import GuildRepository, MemberRepository, PreferencesRepository
+from bot.db.repositories import quiz as quiz_repository
 from bot.db.repositories.leaderboard import MIN_ANSWERS_FOR_ACCURACY, Result, add_result
 from bot.db.repositories.quiz import (
     DAILY,
@@ -305,6 +306,36 @@ async def test_the_recap_counts_who_got_a_day_right(repo):
     recap = await repo.daily_recap(G, DAY)
     assert (recap.answered, recap.correct) == (3, 2)
     assert await repo.daily_recap(G, DAY - timedelta(days=1)) is None
+
+
+async def test_a_big_reveal_is_scored_in_chunks_each_answer_once_and_resumes_after_a_crash(
+        db, repo, monkeypatch):
+    monkeypatch.setattr(quiz_repository, "SCORE_CHUNK", 2)
+    members = MemberRepository(db)
+    fans = list(range(100, 107))
+    for fan in fans:
+        await members.remember(G, fan, f"fan{fan}", T0)
+    game = await new_game(repo)
+    await open_round(repo, game)
+    for i, fan in enumerate(fans):
+        await answer(repo, game, 1, fan, i % 2, T0 + timedelta(seconds=1 + i), 700 + i)
+    at = T0 + timedelta(seconds=25)
+    # A crash after the first chunk: one unit committed, the round not yet revealed.
+    partial_result = await db.write(lambda conn: quiz_repository._reveal_round(
+        conn, game_id=game.game_id, round_no=1, now=at, day=at.date(), difficulty="medium",
+        films=("Rocky",)))
+    assert partial_result is None
+    assert raw(db, "SELECT COUNT(*) FROM quiz_answers WHERE points IS NOT NULL") == [(2,)]
+    assert raw(db, "SELECT revealed_at FROM quiz_rounds") == [(None,)]
+    result = await reveal(repo, game, 1, at)
+    assert result.round.revealed_at == at and len(result.answers) == len(fans)
+    assert raw(db, "SELECT COUNT(*) FROM quiz_answers WHERE points IS NULL") == [(0,)]
+    # Every answer counted once in the totals, however many units scored the round.
+    assert raw(db, "SELECT SUM(answered) FROM quiz_member_stats") == [(len(fans),)]
+    assert raw(db, "SELECT SUM(points) FROM quiz_member_stats") == raw(
+        db, "SELECT SUM(points) FROM quiz_answers")
+    again = await reveal(repo, game, 1, at + timedelta(seconds=5))
+    assert again == result
 
 
 # -- boards, stats and seasons -----------------------------------------------------------------

@@ -338,11 +338,17 @@ class QuizRepository:
         films: Sequence[str],
     ) -> RoundResult:
         """Close a question and score its answers, once: revealing again changes nothing.
-        One unit of work in the database thread: a question with thousands of answers holds
-        the writer for milliseconds, not for a thread hop per statement."""
-        return await self._db.write(partial(
-            _reveal_round, game_id=game_id, round_no=round_no, now=now, day=day,
-            difficulty=difficulty, films=tuple(films)))
+
+        The answers are scored in units of SCORE_CHUNK, each committed on its own, so a question
+        thousands answered holds the writer for milliseconds at a time while other games' clicks
+        are committed in between. Scoring is idempotent (only answers without points are
+        scored), so a crash in the middle is finished by the next reveal."""
+        while True:
+            result = await self._db.write(partial(
+                _reveal_round, game_id=game_id, round_no=round_no, now=now, day=day,
+                difficulty=difficulty, films=tuple(films)))
+            if result is not None:
+                return result
 
     async def standings(self, game_id: int) -> list[GameScore]:
         rows = await self._db.fetch_all(
@@ -463,17 +469,23 @@ def _record_answer(
     return AnswerOutcome(AnswerStatus.RECORDED, option, elapsed)
 
 
+SCORE_CHUNK = 200  # answers scored per unit of work when a question is revealed
+
+
 def _reveal_round(
     conn: sqlite3.Connection, *, game_id: int, round_no: int, now: datetime, day: date,
     difficulty: str, films: tuple[str, ...],
-) -> RoundResult:
+) -> RoundResult | None:
+    """Score up to SCORE_CHUNK answers; once none is left, mark the round revealed and return
+    the result (None: more to score)."""
     row = conn.execute(f"SELECT {_ROUND_COLUMNS} FROM quiz_rounds WHERE game_id = ? "
                        "AND round_no = ?", (game_id, round_no)).fetchone()
     if row is None:
         raise LookupError(f"no round {round_no} in game {game_id}")
     revealed = _round(row)
     if revealed.revealed_at is None:
-        _score_round(conn, revealed, now, day, difficulty, films)
+        if not _score_answers(conn, revealed, now, day, difficulty, films):
+            return None
         conn.execute("UPDATE quiz_rounds SET revealed_at = ? WHERE game_id = ? AND round_no = ?",
                      (now.isoformat(), game_id, round_no))
         revealed = replace(revealed, revealed_at=now)
@@ -488,16 +500,18 @@ def _reveal_round(
         for a in answers))
 
 
-def _score_round(conn: sqlite3.Connection, round_: Round, now: datetime, day: date,
-                 difficulty: str, films: tuple[str, ...]) -> None:
+def _score_answers(conn: sqlite3.Connection, round_: Round, now: datetime, day: date,
+                   difficulty: str, films: tuple[str, ...]) -> bool:
+    """Score the next SCORE_CHUNK answers not scored yet; True when none is left."""
     answers = conn.execute(
         "SELECT guild_id, user_id, correct, elapsed_ms FROM quiz_answers "
-        "WHERE game_id = ? AND round_no = ? ORDER BY elapsed_ms, user_id",
-        (round_.game_id, round_.round_no)).fetchall()
+        "WHERE game_id = ? AND round_no = ? AND points IS NULL "
+        "ORDER BY elapsed_ms, user_id LIMIT ?",
+        (round_.game_id, round_.round_no, SCORE_CHUNK + 1)).fetchall()
     if not answers:
-        return
+        return True
     season = season_of(conn, int(answers[0]["guild_id"]), now)
-    for answer in answers:
+    for answer in answers[:SCORE_CHUNK]:
         guild_id, user_id = int(answer["guild_id"]), int(answer["user_id"])
         correct = bool(answer["correct"])
         streak_before, _ = member_streaks(conn, guild_id, user_id)
@@ -509,6 +523,7 @@ def _score_round(conn: sqlite3.Connection, round_: Round, now: datetime, day: da
         add_result(conn, Result(guild_id, user_id, day, films, points.total, correct), season,
                    answer_streak=next_answer_streak(streak_before, correct),
                    elapsed_ms=int(answer["elapsed_ms"]))
+    return len(answers) <= SCORE_CHUNK
 
 
 def _record_daily_answer(
