@@ -102,7 +102,15 @@ class Session:
         self.thread.stop()
 
 
-Prepare = Callable[[int], Callable[[int], Any]]  # run number -> (i -> the i-th interaction)
+@dataclass
+class Prepared:
+    """One run's load: `send(i)` makes the i-th interaction; `finish()` runs after the run."""
+
+    send: Callable[[int], Any]
+    finish: Callable[[], None] = lambda: None
+
+
+Prepare = Callable[[int], Prepared]  # run number -> that run's load
 
 
 def load_runs(sessions: dict[str, tuple[Session, Prepare]], sizes: Sizes
@@ -119,7 +127,7 @@ def load_runs(sessions: dict[str, tuple[Session, Prepare]], sizes: Sizes
 
     def run(key: str, load: Callable[[Emulator, Any], Any]) -> LoadResult:
         session, prepare = sessions[key]
-        send = prepare(next(counters[key]))
+        prepared = prepare(next(counters[key]))
         # The emulator (standing in for Discord) and the load driver share this process; a
         # collection of its large heap in the middle of a paced run would stall the sender and
         # turn the steady rate into bursts. Discord does not pause for our garbage: collect
@@ -128,9 +136,11 @@ def load_runs(sessions: dict[str, tuple[Session, Prepare]], sizes: Sizes
         gc.freeze()
         gc.disable()
         try:
-            return session.thread.call(load(session.emu, send), timeout=120)
+            result = session.thread.call(load(session.emu, prepared.send), timeout=120)
         finally:
             gc.enable()
+        prepared.finish()
+        return result
 
     for key in sessions:
         run(key, lambda emu, send: burst(emu, send, sizes.burst))
@@ -157,27 +167,31 @@ def command_load(command: str, options: dict[str, Any], sub: str | None = None) 
         member = session.world.members["alice"]
         channel = session.world.guild.channel_named("general")
 
-        def prepare(run: int):  # type: ignore[no-untyped-def]
-            return lambda i: session.emu.command(member, command, options, sub=sub,
-                                                 channel=channel, wait=False)
+        def prepare(run: int) -> Prepared:
+            return Prepared(lambda i: session.emu.command(member, command, options, sub=sub,
+                                                          channel=channel, wait=False))
         return prepare
     return prepare_for
 
 
 def quiz_click_load(session: Session) -> Prepare:
     """Each run: a new one-question game in a channel of its own, then every interaction is a
-    different member's first click on an answer button (validated, recorded, acknowledged)."""
+    different member's first click on an answer button (validated, recorded, acknowledged).
+    After the run the game is stopped and its thousands of answers scored before the next
+    scenario runs, so that the scoring (not part of a click) does not land in a later run."""
     emu, guild = session.emu, session.world.guild
     admin = session.world.members["admin"]
     clickers = session.clickers
 
-    def prepare(run: int):  # type: ignore[no-untyped-def]
+    def prepare(run: int) -> Prepared:
         channel = guild.channel_named(f"bench-{run}")
 
+        def posts() -> list[Any]:  # the game's own messages: the question, then the standings
+            return [m for m in emu.channel_messages(channel) if m.interaction_id is None]
+
         def question() -> Any:
-            posts = [m for m in emu.channel_messages(channel)
-                     if m.interaction_id is None and m.buttons()]
-            return posts[0] if posts else None
+            asked = [m for m in posts() if m.buttons()]
+            return asked[0] if asked else None
 
         async def start() -> Any:
             record = await emu.command(admin, "quiz", {"questions": 1, "seconds": 60},
@@ -186,8 +200,14 @@ def quiz_click_load(session: Session) -> Prepare:
             await emu.wait_for(lambda: question() is not None, timeout=10)
             return question()
 
+        async def stop() -> None:
+            record = await emu.command(admin, "quiz", {}, sub="stop", channel=channel)
+            assert record.answered, emu.violations
+            await emu.wait_for(lambda: len(posts()) >= 2, timeout=60)
+
         message = session.thread.call(start())
-        return lambda i: emu.click(clickers[i], message, index=i % 4 + 1, wait=False)
+        return Prepared(lambda i: emu.click(clickers[i], message, index=i % 4 + 1, wait=False),
+                        finish=lambda: session.thread.call(stop(), timeout=90))
     return prepare
 
 
