@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -16,6 +17,13 @@ from bot.db.migrations import LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
+# Checkpoints (copying the WAL into the database file, with an fsync of each under NORMAL) run
+# in the background every CHECKPOINT_EVERY seconds on a connection of their own, so that no
+# commit, and no member waiting for one, pays for them. The writer checkpoints by itself only
+# as a safety net, if the WAL ever grows past WRITER_CHECKPOINT_PAGES (40 MB).
+CHECKPOINT_EVERY = 1.0
+WRITER_CHECKPOINT_PAGES = 10_000
+
 # WAL keeps readers off the writer's back. synchronous=NORMAL in WAL mode never corrupts and keeps
 # every commit across a process crash (kill -9); only a power cut may drop the last commits.
 # FULL costs an fsync per commit (see README "Performance and reliability" for the figures).
@@ -24,6 +32,7 @@ PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
+    f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}",
 )
 
 
@@ -52,6 +61,8 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._queued: list[tuple[Work, asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
+        self._checkpointer: asyncio.Task[None] | None = None
+        self._written = False  # since the last background checkpoint
 
     @classmethod
     async def open(cls, path: Path, *, migrate: bool = True) -> Database:
@@ -67,13 +78,36 @@ class Database:
         except BaseException:
             await conn.close()
             raise
+        db._checkpointer = asyncio.create_task(db._checkpoint_regularly(), name="db-checkpoint")
         return db
 
     async def close(self) -> None:
         if self._committer is not None:
             await self._committer  # every queued write is committed before the file closes
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            await asyncio.gather(self._checkpointer, return_exceptions=True)
         async with self._write_lock:
-            await self._conn.close()
+            await self._conn.close()  # the last connection to close checkpoints what is left
+
+    async def _checkpoint_regularly(self) -> None:
+        conn = await asyncio.to_thread(sqlite3.connect, self.path, check_same_thread=False)
+        try:
+            while True:
+                await asyncio.sleep(CHECKPOINT_EVERY)
+                if not self._written:
+                    continue
+                self._written = False
+                try:
+                    # PASSIVE never waits for the writer or readers: it copies what it can.
+                    await asyncio.to_thread(conn.execute, "PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:
+                    log.warning("background checkpoint failed (%s); the next one retries", exc)
+        finally:
+            # A checkpoint still running in its thread when we were cancelled keeps the
+            # connection busy; it is then closed when collected. Nothing is lost either way.
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
 
     async def schema_version(self) -> int:
         row = await self.fetch_one(
@@ -128,6 +162,7 @@ class Database:
                 await self._conn.rollback()
                 raise
             await self._conn.commit()
+            self._written = True
 
     async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work(connection)` in a transaction in the database's thread; return after commit.
@@ -165,6 +200,7 @@ class Database:
                     _commit_group, self._conn._conn, [work for work, _ in group])
             except Exception as exc:  # the transaction itself failed: nothing committed
                 outcomes = [(False, exc)] * len(group)
+            self._written = True
             for (_, future), (ok, value) in zip(group, outcomes, strict=True):
                 if future.done():  # the caller gave up waiting; the write still stands
                     continue
