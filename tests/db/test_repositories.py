@@ -43,6 +43,14 @@ async def test_guild_config_defaults_updates_films_and_reset(db):
     assert reset.timezone == "UTC" and reset.enabled_films == frozenset(FILMS)
 
 
+async def test_films_switched_off_count_for_a_server_that_changed_no_other_setting(db):
+    await GuildRepository(db).upsert_present(2, "G2", NOW)
+    configs = GuildConfigRepository(db)
+    config = await configs.set_enabled_films(2, frozenset({"Creed"}))
+    assert config.enabled_films == {"Creed"} and config.timezone == "UTC"
+    assert await db.fetch_all("SELECT * FROM guild_settings WHERE guild_id = 2") == []
+
+
 async def test_members_keep_the_last_seen_name_and_cascade_with_their_server(db):
     guilds, members = GuildRepository(db), MemberRepository(db)
     await guilds.upsert_present(1, "G", NOW)

@@ -29,6 +29,12 @@ class GuildConfig:
 
 COLUMNS = tuple(f.name for f in fields(GuildConfig) if f.name not in ("guild_id", "enabled_films"))
 _BOOLEAN = {"daily_fact_enabled", "daily_quote_enabled", "daily_question_enabled"}
+# One statement (one trip to the database thread): the settings row if there is one, and the
+# films switched off, joined with the unit separator (no film name contains it).
+_SEPARATOR = "\x1f"
+_GET = (f"SELECT s.guild_id IS NOT NULL AS configured, {', '.join('s.' + c for c in COLUMNS)}, "
+        "(SELECT group_concat(film, char(31)) FROM guild_disabled_films WHERE guild_id = ?1) "
+        "AS disabled FROM (SELECT 1) LEFT JOIN guild_settings s ON s.guild_id = ?1")
 
 
 class GuildConfigRepository:
@@ -36,12 +42,10 @@ class GuildConfigRepository:
         self._db = db
 
     async def get(self, guild_id: int) -> GuildConfig:
-        row = await self._db.fetch_one(
-            f"SELECT {', '.join(COLUMNS)} FROM guild_settings WHERE guild_id = ?", (guild_id,)
-        )
-        disabled = {r["film"] for r in await self._db.fetch_all(
-            "SELECT film FROM guild_disabled_films WHERE guild_id = ?", (guild_id,))}
-        values = {} if row is None else {
+        row = await self._db.fetch_one(_GET, (guild_id,))
+        assert row is not None  # the LEFT JOIN always yields one row
+        disabled = set(row["disabled"].split(_SEPARATOR)) if row["disabled"] else set()
+        values = {} if not row["configured"] else {
             name: bool(row[name]) if name in _BOOLEAN else row[name] for name in COLUMNS
         }
         return GuildConfig(guild_id, **values,
