@@ -54,11 +54,15 @@ async def run_bot(settings: Settings) -> int:
     gc.freeze()
     bot = RockyBot(settings, database, content)  # type: ignore[arg-type]
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, lambda s=sig: _begin_shutdown(bot, s))
     try:
         async with bot:
-            await bot.start(settings.token or "")
+            connection = asyncio.create_task(bot.start(settings.token or ""),
+                                             name="rocky-connection")
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, lambda s=sig: _begin_shutdown(bot, connection, s))
+            await asyncio.wait({connection})
+            if not connection.cancelled():
+                connection.result()  # a rejected token and other start-up errors surface here
     except discord.LoginFailure:
         raise StartupError("Discord rejected DISCORD_TOKEN: copy the token again from the Bot "
                            "page of your application (see the README's Configuration).") from None
@@ -71,11 +75,19 @@ async def run_bot(settings: Settings) -> int:
 _shutdown_tasks: set[asyncio.Task[None]] = set()
 
 
-def _begin_shutdown(bot: RockyBot, sig: signal.Signals) -> None:
+def _begin_shutdown(bot: RockyBot, connection: asyncio.Task[None], sig: signal.Signals) -> None:
     log.info("received %s: stopping", sig.name)
-    task = asyncio.ensure_future(bot.close())
+    task = asyncio.ensure_future(_shut_down(bot, connection))
     _shutdown_tasks.add(task)  # keep a reference until it finishes
     task.add_done_callback(_shutdown_tasks.discard)
+
+
+async def _shut_down(bot: RockyBot, connection: asyncio.Task[None]) -> None:
+    await bot.close()
+    # While disconnected, discord.py sleeps out its reconnect backoff (which grows to minutes)
+    # even after close(); Docker would kill the process after its 10 s grace period.
+    if not connection.done():
+        connection.cancel()
 
 
 async def sync_once(settings: Settings, guild_id: int | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -126,4 +127,23 @@ def test_sigterm_stops_cleanly_with_exit_zero(fresh_discord, make_bot):
     bot = make_bot()
     bot.start()
     assert bot.stop(timeout=5) == 0
+    assert "stopped cleanly" in bot.new_log()
+
+
+def test_sigterm_while_waiting_to_reconnect_does_not_wait_out_the_backoff(fresh_discord,
+                                                                          make_bot):
+    """With Discord unreachable, discord.py waits longer and longer between reconnects (and
+    keeps waiting after close()); a stop must not wait for that, or Docker kills the bot."""
+    bot = make_bot()
+    bot.start()
+    fresh_discord.stop()  # every reconnect is now refused
+    delay = 0.0
+    while delay < 6:  # the backoff grows with each refused attempt
+        log = bot.wait_for_log("Attempting a reconnect in", timeout=60)
+        delays = [float(d) for d in re.findall(r"Attempting a reconnect in ([0-9.]+)s", log)]
+        delay = delays[-1] if delays else 0.0
+        if delay < 6:
+            time.sleep(delay + 0.2)
+    # The bot now sleeps `delay` seconds before trying again; the stop must not wait for it.
+    assert bot.stop(timeout=delay - 3) == 0
     assert "stopped cleanly" in bot.new_log()
