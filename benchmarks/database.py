@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from benchmarks.boards import NOW, build
 from bot.db import Database
-from bot.db.database import PRAGMAS
 from bot.db.repositories.quiz import QuizRepository
+from bot.db.sqlite import PRAGMAS
 from bot.domain.quiz import Shuffle
 
 if TYPE_CHECKING:

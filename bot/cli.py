@@ -47,11 +47,21 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Database maintenance.")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("migrate", help="create or upgrade the database, then exit",
-                           description="Apply pending migrations to DATABASE_PATH.")
+                           description="Apply pending migrations to DATABASE_URL's database.")
     backup = db_commands.add_parser(
-        "backup", help="copy the database safely, even while the bot runs",
-        description="Copy DATABASE_PATH to PATH with SQLite's online backup.")
+        "backup", help="copy the SQLite file safely, even while the bot runs",
+        description="Copy the SQLite database to PATH with SQLite's online backup "
+                    "(on PostgreSQL, use pg_dump).")
     backup.add_argument("path", type=Path, help="where to write the copy (must not exist)")
+    copy = db_commands.add_parser(
+        "copy", help="copy everything from one database to another (SQLite <-> PostgreSQL)",
+        description="Copy every table from SOURCE_URL into TARGET_URL (each sqlite:///PATH or "
+                    "postgresql://...), migrating the target first. The target must be empty "
+                    "unless --replace is given. Stop the bot first.")
+    copy.add_argument("source", metavar="SOURCE_URL", help="the database to copy from")
+    copy.add_argument("target", metavar="TARGET_URL", help="the database to copy into")
+    copy.add_argument("--replace", action="store_true",
+                      help="empty a target that already holds data, then copy")
 
     content = commands.add_parser("content", help="check and count the content packs",
                                   description="Check and count the content packs.")
@@ -100,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _configure_logging(settings: Settings) -> None:
     from bot.logging_setup import configure_logging
 
-    configure_logging(log_level_number(settings), secrets=(settings.token or "",))
+    configure_logging(log_level_number(settings),
+                      secrets=(settings.token or "", settings.database.password))
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -137,12 +148,12 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.db import Database, DatabaseTooNewError
+    from bot.db import DatabaseSetupError, open_database
     from bot.db.backup import backup_database
 
     if args.db_command == "migrate":
         async def migrate() -> tuple[list[int], int]:
-            database = await Database.open(settings.database_path, migrate=False)
+            database = await open_database(settings.database, migrate=False)
             try:
                 applied = await database.migrate()
                 return applied, await database.schema_version()
@@ -151,25 +162,36 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
         try:
             applied, version = asyncio.run(migrate())
-        except DatabaseTooNewError as exc:
+        except DatabaseSetupError as exc:
             print(f"rocky-bot: {exc}", file=sys.stderr)
             return EXIT_USAGE
         done = f"applied {len(applied)} migration(s); " if applied else "already up to date; "
-        print(f"{settings.database_path}: {done}schema version {version}.")
+        print(f"{settings.database}: {done}schema version {version}.")
         return EXIT_OK
+    if args.db_command == "copy":
+        from bot.db.copy import copy_command
+
+        return copy_command(args.source, args.target, replace=args.replace)
+
+    path = settings.database_path
+    if path is None:
+        print("rocky-bot: db backup copies a SQLite file; DATABASE_URL names PostgreSQL, so "
+              "use pg_dump instead (for example: pg_dump -Fc -f rocky.dump "
+              f"{settings.database}).", file=sys.stderr)
+        return EXIT_USAGE
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\rbacking up: {done}/{total} pages", end="", file=sys.stderr, flush=True)
 
     try:
-        target = backup_database(settings.database_path, args.path, progress)
+        target = backup_database(path, args.path, progress)
     except (FileNotFoundError, FileExistsError) as exc:
         print(f"rocky-bot: {exc}", file=sys.stderr)
         return EXIT_FAILED
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(f"Backed up {settings.database_path} to {target}.")
+    print(f"Backed up {path} to {target}.")
     return EXIT_OK
 
 

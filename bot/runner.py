@@ -12,7 +12,7 @@ import yarl
 
 from bot.content import ContentError, load_content
 from bot.core.bot import RockyBot
-from bot.db import Database, DatabaseTooNewError
+from bot.db import Database, DatabaseSetupError, open_database
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ async def open_resources(settings: Settings) -> tuple[Database, object]:
         raise StartupError(f"The content packs have problems; fix them and start again:\n{exc}"
                            ) from None
     try:
-        database = await Database.open(settings.database_path)
-    except DatabaseTooNewError as exc:
+        database = await open_database(settings.database)
+    except DatabaseSetupError as exc:
         raise StartupError(str(exc)) from None
     return database, content
 

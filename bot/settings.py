@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.db.url import DatabaseUrl, DatabaseUrlError, parse_database_url
+
 DEFAULT_DATABASE_PATH = Path("data") / "rocky.db"
+# Beside a SQLite file; with PostgreSQL, in the working folder's data/ (the image's volume).
+DEFAULT_HEARTBEAT_PATH = Path("data") / "rocky.heartbeat"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -23,7 +27,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Settings:
     token: str | None = field(default=None, repr=False)  # never shown in logs or reprs
-    database_path: Path = DEFAULT_DATABASE_PATH
+    database: DatabaseUrl = field(default_factory=lambda: DatabaseUrl.sqlite(DEFAULT_DATABASE_PATH))
     log_level: str = "INFO"
     dev_guild_id: int | None = None
     api_base: str | None = None
@@ -37,8 +41,14 @@ class Settings:
     heartbeat_timeout: float = 60.0
 
     @property
+    def database_path(self) -> Path | None:
+        """The SQLite file, or None on PostgreSQL."""
+        return self.database.path
+
+    @property
     def heartbeat_path(self) -> Path:
-        return self.database_path.with_name(self.database_path.name + ".heartbeat")
+        path = self.database.path
+        return DEFAULT_HEARTBEAT_PATH if path is None else path.with_name(path.name + ".heartbeat")
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -66,7 +76,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
 
     return Settings(
         token=token,
-        database_path=_path(get("DATABASE_PATH"), "DATABASE_PATH") or DEFAULT_DATABASE_PATH,
+        database=_database(get("DATABASE_URL"), _path(get("DATABASE_PATH"), "DATABASE_PATH")),
         log_level=log_level,
         dev_guild_id=_snowflake(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
         api_base=_url(get("DISCORD_API_BASE"), "DISCORD_API_BASE", ("http", "https")),
@@ -95,6 +105,22 @@ def _path(value: str | None, name: str) -> Path | None:
     if path.exists() and path.is_dir():
         raise SettingsError(f"{name} must be a file path, but {value!r} is a folder.")
     return path
+
+
+def _database(url: str | None, path: Path | None) -> DatabaseUrl:
+    """DATABASE_URL, or DATABASE_PATH as a shorthand for sqlite:///PATH (the default
+    data/rocky.db when neither is set)."""
+    if url is None:
+        return DatabaseUrl.sqlite(path or DEFAULT_DATABASE_PATH)
+    try:
+        database = parse_database_url(url)
+    except DatabaseUrlError as exc:
+        raise SettingsError(f"DATABASE_URL is not usable: {exc}.") from None
+    if path is not None and database.path != path:
+        raise SettingsError(
+            "DATABASE_URL and DATABASE_PATH name different databases; keep only DATABASE_URL "
+            "(DATABASE_PATH is a shorthand for sqlite:///PATH).")
+    return database
 
 
 def _existing_dir(value: str | None, name: str) -> Path | None:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.db import Database, DatabaseUrl, parse_database_url
 from bot.emulator import Emulator, EmulatorThread
 from bot.emulator.demo import DemoWorld, build_demo
 from tests.support.botproc import BotProcess
+from tests.support.postgres import HOW_TO_RUN, PostgresServer
+
+# Every repository test and the backend end-to-end tests run once per backend. PostgreSQL runs
+# where its server is installed (or TEST_DATABASE_URL names one); CI requires it.
+POSTGRES = PostgresServer()
+BACKENDS = ("sqlite", "postgresql") if POSTGRES.available else ("sqlite",)
+REQUIRE_POSTGRES = os.environ.get("ROCKY_REQUIRE_POSTGRES") == "1"
 
 # Every emulator the suite drove the bot through; checked once at the end (see below).
 ALL_EMULATORS: list[Emulator] = []
@@ -34,6 +43,51 @@ class Discord:
 
     def stop(self) -> None:
         self.thread.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_POSTGRES and not POSTGRES.available:
+        raise pytest.UsageError(f"ROCKY_REQUIRE_POSTGRES=1 but no PostgreSQL: {HOW_TO_RUN}.")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    if "postgresql" not in BACKENDS:
+        terminalreporter.write_line(
+            f"PostgreSQL half not run (no server found): to run it, {HOW_TO_RUN}.", yellow=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    POSTGRES.start()
+    yield POSTGRES
+    POSTGRES.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture()
+async def database_url(backend: str, tmp_path: Path,
+                       request: pytest.FixtureRequest) -> AsyncIterator[DatabaseUrl]:
+    """A fresh, migrated database on the backend under test."""
+    if backend == "sqlite":
+        url = DatabaseUrl.sqlite(tmp_path / "rocky.db")
+        await (await Database.open(url)).close()
+        yield url
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    text = await server.new_database()
+    yield parse_database_url(text)
+    await server.drop_database(text)
+
+
+@pytest.fixture()
+async def database(database_url: DatabaseUrl) -> AsyncIterator[Database]:
+    db = await Database.open(database_url)
+    yield db
+    await db.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,183 +1,198 @@
-"""One SQLite database opened with the pragmas the bot relies on, migrated at start-up."""
+"""The data layer's one public interface: `Database`, and the `Connection` a unit of work gets.
+
+Two backends implement it: SQLite through aiosqlite (bot/db/sqlite.py, the default) and
+PostgreSQL through an asyncpg pool (bot/db/postgres.py). SQL is written once, in the dialect the
+two share, with `$1..$n` placeholders (or `:name` with a mapping of parameters); the places where
+they differ are the `Dialect` fragments below and the DDL of each migration.
+
+Writes are units of work, `async def work(conn) -> T`, committed by a group commit: the units
+that arrive while one group is being committed share the next transaction, and each caller
+resumes after the commit that holds its write. On SQLite the whole group runs in the database
+thread in one hop; on PostgreSQL on one pooled connection. So acknowledged means committed, on
+both backends, at close to the speed of batched writes.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+import re
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-import aiosqlite
-
-from bot.db.migrations import LATEST_VERSION, MIGRATIONS
+from bot.db.errors import DatabaseUnavailable
+from bot.db.url import DatabaseUrl
 
 log = logging.getLogger(__name__)
 
-# Checkpoints (copying the WAL into the database file, with an fsync of each under NORMAL) run
-# in the background every CHECKPOINT_EVERY seconds on a connection of their own, so that no
-# commit, and no member waiting for one, pays for them. The writer checkpoints by itself only
-# as a safety net, if the WAL ever grows past WRITER_CHECKPOINT_PAGES (40 MB).
-CHECKPOINT_EVERY = 1.0
-WRITER_CHECKPOINT_PAGES = 10_000
-
-# WAL keeps readers off the writer's back. synchronous=NORMAL in WAL mode never corrupts and keeps
-# every commit across a process crash (kill -9); only a power cut may drop the last commits.
-# FULL costs an fsync per commit (see README "Performance and reliability" for the figures).
-PRAGMAS = (
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = NORMAL",
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
-    f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}",
-)
-
-
 T = TypeVar("T")
-Work = Callable[[sqlite3.Connection], Any]
-MAX_GROUP = 256  # writes committed together at most
+Params = Sequence[Any] | Mapping[str, Any]
+MAX_GROUP = 256  # units of work committed together at most
 
 
-class DatabaseTooNewError(RuntimeError):
-    """The database was written by a newer version of the bot; running on it could damage it."""
+class Row(Protocol):
+    """A result row: by column name or position (sqlite3.Row and asyncpg.Record both are)."""
 
-    def __init__(self, path: Path, found: int) -> None:
-        super().__init__(
-            f"The database {path} is at schema version {found}, newer than this bot knows "
-            f"({LATEST_VERSION}). Upgrade the bot, or restore a backup made by this version."
-        )
-        self.found = found
+    def __getitem__(self, key: str | int, /) -> Any: ...
+    def keys(self) -> Any: ...
 
 
-class Database:
-    """The bot's connection. Writes go through `transaction()`, one at a time."""
+class Connection(Protocol):
+    """What a unit of work or a transaction may do: statements inside one transaction."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any: ...
+    async def execute(self, sql: str, params: Params = ()) -> int: ...  # rows affected
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+
+
+Work = Callable[[Connection], Awaitable[T]]
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The few SQL fragments the two backends spell differently."""
+
+    name: str
+    begin: str  # starts a write transaction (SQLite takes the write lock up front)
+    text_aggregate: str  # format with the expression and the separator's character code
+    group_by_unindexed: str  # format with a column: a GROUP BY that picks no index for order
+
+    def concat(self, expression: str, separator_code: int) -> str:
+        return self.text_aggregate.format(expression=expression, code=separator_code)
+
+
+SQLITE_DIALECT = Dialect(
+    "sqlite", "BEGIN IMMEDIATE", "group_concat({expression}, char({code}))",
+    # "+column" is an expression, so SQLite's planner does not pick an index just for its order.
+    "GROUP BY +{column}")
+POSTGRES_DIALECT = Dialect(
+    "postgresql", "BEGIN", "string_agg({expression}, chr({code}))", "GROUP BY {column}")
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    """A foreign key of `table` whose `columns` refer to `target_columns` of the target."""
+
+    table: str
+    columns: tuple[str, ...]
+    target_columns: tuple[str, ...]
+    on_delete: str  # "CASCADE", "SET NULL", "NO ACTION", ...
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=512)
+def _named_to_positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match[1] not in names:
+            names.append(match[1])
+        return f"${names.index(match[1]) + 1}"
+
+    return _NAMED.sub(number, sql), tuple(names)
+
+
+def positional(sql: str, params: Params) -> tuple[str, Sequence[Any]]:
+    """`:name` placeholders with a mapping become `$n` with a sequence (the one form backends
+    take); a sequence is passed through."""
+    if isinstance(params, Mapping):
+        text, names = _named_to_positional(sql)
+        return text, tuple(params[name] for name in names)
+    return sql, params
+
+
+class Database(ABC):
+    """The bot's database. Reads run at once; writes go through `write` (a unit of work, group
+    committed) or `transaction()` (statements awaited one by one), one writer at a time."""
+
+    dialect: Dialect
+    url: DatabaseUrl  # where it is (its `safe` form may be shown or logged)
+
+    def __init__(self) -> None:
         self._write_lock = asyncio.Lock()
-        self._queued: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._queued: list[tuple[Work[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
-        self._checkpointer: asyncio.Task[None] | None = None
-        self._written = False  # since the last background checkpoint
 
-    @classmethod
-    async def open(cls, path: Path, *, migrate: bool = True) -> Database:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        db = cls(conn, path)
-        try:
-            for pragma in PRAGMAS:
-                await conn.execute(pragma)
-            if migrate:
-                await db.migrate()
-        except BaseException:
-            await conn.close()
-            raise
-        db._checkpointer = asyncio.create_task(db._checkpoint_regularly(), name="db-checkpoint")
-        return db
+    @staticmethod
+    async def open(location: DatabaseUrl | Path, *, migrate: bool = True) -> Database:
+        """Open the backend `location` names (a SQLite file's path is short for its URL) and,
+        by default, migrate it. DatabaseSetupError says what is wrong, in one sentence."""
+        url = DatabaseUrl.sqlite(location) if isinstance(location, Path) else location
+        if url.is_sqlite:
+            from bot.db.sqlite import SqliteDatabase
 
-    async def close(self) -> None:
-        if self._committer is not None:
-            await self._committer  # every queued write is committed before the file closes
-        if self._checkpointer is not None:
-            self._checkpointer.cancel()
-            await asyncio.gather(self._checkpointer, return_exceptions=True)
-        async with self._write_lock:
-            await self._conn.close()  # the last connection to close checkpoints what is left
+            assert url.path is not None
+            return await SqliteDatabase.open(url.path, migrate=migrate)
+        from bot.db.postgres import PostgresDatabase
 
-    async def _checkpoint_regularly(self) -> None:
-        conn = await asyncio.to_thread(sqlite3.connect, self.path, check_same_thread=False)
-        try:
-            while True:
-                await asyncio.sleep(CHECKPOINT_EVERY)
-                if not self._written:
-                    continue
-                self._written = False
-                try:
-                    # PASSIVE never waits for the writer or readers: it copies what it can.
-                    await asyncio.to_thread(conn.execute, "PRAGMA wal_checkpoint(PASSIVE)")
-                except sqlite3.Error as exc:
-                    log.warning("background checkpoint failed (%s); the next one retries", exc)
-        finally:
-            # A checkpoint still running in its thread when we were cancelled keeps the
-            # connection busy; it is then closed when collected. Nothing is lost either way.
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+        return await PostgresDatabase.open(url, migrate=migrate)
 
-    async def schema_version(self) -> int:
-        row = await self.fetch_one(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-        )
-        if row is None:
-            return 0
-        row = await self.fetch_one("SELECT MAX(version) AS version FROM schema_version")
-        return int(row["version"] or 0)
+    # -- what it is ----------------------------------------------------------------------
+    @property
+    def backend(self) -> str:
+        return self.dialect.name
 
-    async def migrate(self) -> list[int]:
-        """Apply pending migrations; refuse a database newer than the code."""
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        current = await self.schema_version()
-        if current > LATEST_VERSION:
-            raise DatabaseTooNewError(self.path, current)
-        applied = []
-        async with self._write_lock:
-            for migration in MIGRATIONS:
-                if migration.version <= current:
-                    continue
-                script = (
-                    "BEGIN IMMEDIATE;\n"
-                    f"{migration.sql}\n;"
-                    "INSERT INTO schema_version (version, name, applied_at) VALUES "
-                    f"({migration.version}, '{migration.name}', datetime('now'));\n"
-                    "COMMIT;"
-                )
-                try:
-                    await self._conn.executescript(script)
-                except BaseException:
-                    if self._conn.in_transaction:
-                        await self._conn.rollback()
-                    raise
-                log.info("applied migration %04d_%s", migration.version, migration.name)
-                applied.append(migration.version)
-        return applied
+    @property
+    @abstractmethod
+    def where(self) -> str:
+        """The database as it may be shown to a person or logged: never a password."""
 
+    # -- reads ---------------------------------------------------------------------------
+    @abstractmethod
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    # -- writes --------------------------------------------------------------------------
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error. Returns after the commit.
-        Writes requested earlier through `write` or `write_soon` are committed first."""
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """BEGIN ... COMMIT, rolled back on any error; returns after the commit. Writes
+        requested earlier through `write` or `write_soon` are committed first."""
         async with self._write_lock:
             await self._commit_queued_locked()
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.rollback()
-                raise
-            await self._conn.commit()
-            self._written = True
+            async with self._open_transaction() as conn:
+                yield conn
 
-    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work(connection)` in a transaction in the database's thread; return after commit.
+    @abstractmethod
+    def _open_transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """A connection inside BEGIN ... COMMIT (ROLLBACK on an error); the lock is held."""
 
-        Group commit: writes that arrive while one is being committed are committed together, in
-        one transaction and one trip to the database thread (if one of them fails, the group is
-        run again with a savepoint each, so only the failing one is rolled back and its caller
-        gets the exception). This is how a burst of quiz answers is stored at close to raw
-        SQLite speed while every answer is still committed before its member is told it
-        counted. `work` may therefore run more than once: it must only read and write the
-        database. Writes are committed in the order they were requested.
+    async def execute_write(self, sql: str, params: Params = ()) -> int:
+        """One statement in its own transaction; returns the affected row count."""
+        async with self.transaction() as conn:
+            return await conn.execute(sql, params)
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.transaction() as conn:
+            await conn.execute_many(sql, rows)
+
+    async def write(self, work: Work[T]) -> T:
+        """Run `work(connection)` in a transaction; return after the commit.
+
+        Group commit: units that arrive while one group is being committed are committed
+        together, in one transaction (if one of them fails, the group is run again with a
+        savepoint each, so only the failing one is rolled back and its caller gets the
+        exception). `work` may therefore run more than once, and it must only use the
+        connection: on SQLite it runs in the database thread, where awaiting anything else is
+        refused. Writes are committed in the order they were requested.
         """
         return await self.write_soon(work)
 
-    def write_soon(self, work: Callable[[sqlite3.Connection], T]) -> asyncio.Future[T]:
+    def write_soon(self, work: Work[T]) -> asyncio.Future[T]:
         """Like `write`, without waiting: the future completes after the commit. Any write or
         transaction requested afterwards sees this one committed first."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -194,13 +209,11 @@ class Database:
     async def _commit_queued_locked(self) -> None:
         while self._queued:
             group, self._queued = self._queued[:MAX_GROUP], self._queued[MAX_GROUP:]
+            works = [work for work, _ in group]
             try:
-                # aiosqlite runs this function in its thread: one hop for the whole group.
-                outcomes = await self._conn._execute(
-                    _commit_group, self._conn._conn, [work for work, _ in group])
+                outcomes = await self._run_group(works)
             except Exception as exc:  # the transaction itself failed: nothing committed
                 outcomes = [(False, exc)] * len(group)
-            self._written = True
             for (_, future), (ok, value) in zip(group, outcomes, strict=True):
                 if future.done():  # the caller gave up waiting; the write still stands
                     continue
@@ -209,56 +222,89 @@ class Database:
                 else:
                     future.set_exception(value)
 
-    async def execute_write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """One statement in its own transaction; returns the affected row count."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
-            return cursor.rowcount
+    @abstractmethod
+    async def _run_group(self, works: list[Work[Any]]) -> list[tuple[bool, Any]]:
+        """Commit the group (see `commit_group`) and return each unit's outcome."""
 
-    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.transaction() as conn:
-            await conn.executemany(sql, rows)
+    async def _wait_for_queue(self) -> None:
+        if self._committer is not None:
+            await asyncio.gather(self._committer, return_exceptions=True)
 
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+    # -- schema --------------------------------------------------------------------------
+    @abstractmethod
+    async def schema_version(self) -> int: ...
 
-    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    @abstractmethod
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations, each in one transaction; refuse a database newer than the
+        code (DatabaseTooNewError). Returns the versions applied."""
+
+    @abstractmethod
+    async def foreign_keys_to(self, table: str) -> list[ForeignKey]:
+        """Every foreign key that refers to `table`, read from the live schema."""
+
+    @abstractmethod
+    async def tables(self) -> list[str]:
+        """The bot's tables (the version table included), by name."""
+
+    @abstractmethod
+    def batches(self, table: str, size: int) -> AsyncIterator[list[Row]]:
+        """Every row of `table`, `size` rows at a time (for copying between databases)."""
+
+    @abstractmethod
+    async def after_bulk_load(self, table: str) -> None:
+        """Rows were inserted with their ids given: let the next generated id follow them."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Commit what is queued, then close."""
 
 
-def _commit_group(conn: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
-    """In the database thread: the whole group in one transaction. Should one unit fail, roll
-    back and run the group again with a savepoint per unit, so that only that unit is lost."""
-    conn.execute("BEGIN IMMEDIATE")
+async def commit_group(conn: Connection, begin: str, works: list[Work[Any]]
+                       ) -> list[tuple[bool, Any]]:
+    """The whole group in one transaction. Should one unit fail, roll back and run the group
+    again with a savepoint per unit, so that only that unit is lost. The database going away
+    fails the whole group (nothing was committed)."""
+    await conn.execute(begin)
     try:
-        outcomes: list[tuple[bool, Any]] = [(True, work(conn)) for work in works]
-    except BaseException as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if isinstance(exc, Exception):
-            return _commit_units(conn, works)
+        outcomes: list[tuple[bool, Any]] = [(True, await work(conn)) for work in works]
+    except DatabaseUnavailable:
+        await _rollback_quietly(conn)
         raise
-    conn.execute("COMMIT")
+    except Exception:
+        await conn.execute("ROLLBACK")
+        return await _commit_units(conn, begin, works)
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    await conn.execute("COMMIT")
     return outcomes
 
 
-def _commit_units(conn: sqlite3.Connection, works: list[Work]) -> list[tuple[bool, Any]]:
+async def _commit_units(conn: Connection, begin: str, works: list[Work[Any]]
+                        ) -> list[tuple[bool, Any]]:
     outcomes: list[tuple[bool, Any]] = []
-    conn.execute("BEGIN IMMEDIATE")
+    await conn.execute(begin)
     try:
         for work in works:
-            conn.execute("SAVEPOINT unit")
+            await conn.execute("SAVEPOINT unit")
             try:
-                outcomes.append((True, work(conn)))
+                outcomes.append((True, await work(conn)))
+            except DatabaseUnavailable:
+                raise
             except Exception as exc:
-                conn.execute("ROLLBACK TO unit")
+                await conn.execute("ROLLBACK TO SAVEPOINT unit")
                 outcomes.append((False, exc))
-            conn.execute("RELEASE unit")
-        conn.execute("COMMIT")
+            await conn.execute("RELEASE SAVEPOINT unit")
+        await conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        await _rollback_quietly(conn)
         raise
     return outcomes
+
+
+async def _rollback_quietly(conn: Connection) -> None:
+    """After a failure: end the transaction if the connection still can (a dead one cannot;
+    its backend discards it)."""
+    with suppress(Exception):
+        await conn.execute("ROLLBACK")

@@ -16,12 +16,10 @@ DAY = date(2026, 3, 1)
 
 
 @pytest.fixture()
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "schedule.db")
+async def db(database):
     await GuildRepository(database).upsert_present(1, "One", NOW)
     await GuildRepository(database).upsert_present(2, "Two", NOW)
-    yield database
-    await database.close()
+    return database
 
 
 async def test_a_day_is_claimed_once_and_later_days_still_can_be(db):
@@ -50,13 +48,12 @@ async def test_a_released_claim_restores_the_previous_day(db):
     assert await store.claim(1, "quote", DAY, NOW) is not None  # can be tried again
 
 
-async def test_the_posted_day_survives_reopening_the_database(tmp_path):
-    path = tmp_path / "restart.db"
-    first = await Database.open(path)
+async def test_the_posted_day_survives_reopening_the_database(database_url):
+    first = await Database.open(database_url)
     await GuildRepository(first).upsert_present(1, "One", NOW)
     assert await ScheduleRepository(first).claim(1, "quote", DAY, NOW) is not None
     await first.close()
-    second = await Database.open(path)
+    second = await Database.open(database_url)
     try:
         assert await ScheduleRepository(second).claim(1, "quote", DAY, NOW) is None
     finally:
@@ -120,7 +117,13 @@ async def test_unknown_kinds_are_refused(db):
 async def test_the_scheduler_query_uses_the_partial_indexes(db):
     from bot.db.repositories import schedule
 
-    plan = await db.fetch_all(f"EXPLAIN QUERY PLAN {schedule._ENABLED}")
-    details = " ".join(row["detail"] for row in plan)
+    if db.backend == "sqlite":
+        plan = await db.fetch_all(f"EXPLAIN QUERY PLAN {schedule._ENABLED}")
+        details = " ".join(row["detail"] for row in plan)
+    else:  # a handful of rows: forbid the sequential scan to see which indexes can serve
+        async with db.transaction() as conn:
+            await conn.execute("SET LOCAL enable_seqscan = off")
+            plan = await conn.fetch_all(f"EXPLAIN {schedule._ENABLED}")
+        details = " ".join(row[0] for row in plan)
     for kind in ("fact", "quote", "question"):
         assert f"guild_settings_daily_{kind}_on" in details, details

@@ -1,4 +1,4 @@
-"""Checkpoints run in the background, off the commit path (bot/db/database.py)."""
+"""Checkpoints run in the background, off the commit path (bot/db/sqlite.py)."""
 
 from __future__ import annotations
 

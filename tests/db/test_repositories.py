@@ -19,10 +19,8 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "repo.db")
-    yield database
-    await database.close()
+async def db(database):
+    return database
 
 
 async def test_guild_config_defaults_updates_films_and_reset(db):

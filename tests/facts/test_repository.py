@@ -20,16 +20,14 @@ FAN, OTHER_FAN, MOD, MOD2 = 10, 11, 20, 21
 
 
 @pytest.fixture()
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "facts.db")
+async def db(database):
     guilds, members = GuildRepository(database), MemberRepository(database)
     for guild in (GUILD, OTHER_GUILD):
         await guilds.upsert_present(guild, f"G{guild}", NOW)
     for user, name in ((FAN, "Adrian"), (OTHER_FAN, "Paulie"), (MOD, "Mickey"), (MOD2, "Duke")):
         await members.remember(GUILD, user, name, NOW)
     await members.remember(OTHER_GUILD, FAN, "Adrian", NOW)
-    yield database
-    await database.close()
+    return database
 
 
 async def _submit(repo: FactRepository, n: int, user: int = FAN, guild: int = GUILD):
@@ -88,7 +86,7 @@ async def test_privacy_deletes_unapproved_submissions_and_approved_facts_lose_th
     await repo.decide(GUILD, approved.id, Action.APPROVE, MOD, NOW)
     await repo.decide(GUILD, rejected.id, Action.REJECT, MOD, NOW, "dupe")
     assert await repo.delete_pending_by(GUILD, FAN) == 2
-    await db.execute_write("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (GUILD, FAN))
+    await db.execute_write("DELETE FROM members WHERE guild_id = $1 AND user_id = $2", (GUILD, FAN))
     [kept] = await repo.with_status(GUILD, *Status)
     assert (kept.id, kept.status, kept.submitter_id, kept.submitter_name) == (
         approved.id, Status.APPROVED, None, None)
@@ -99,7 +97,7 @@ async def test_deleting_the_members_row_alone_also_drops_unapproved_submissions(
     repo = FactRepository(db)
     approved, pending = await _submit(repo, 1), await _submit(repo, 2)
     await repo.decide(GUILD, approved.id, Action.APPROVE, MOD, NOW)
-    await db.execute_write("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (GUILD, FAN))
+    await db.execute_write("DELETE FROM members WHERE guild_id = $1 AND user_id = $2", (GUILD, FAN))
     assert await repo.get(GUILD, pending.id) is None
     assert (await repo.get(GUILD, approved.id)).submitter_id is None
 
@@ -108,7 +106,7 @@ async def test_a_deleted_moderator_leaves_the_decision_without_a_name(db):
     repo = FactRepository(db)
     submission = await _submit(repo, 1)
     await repo.decide(GUILD, submission.id, Action.APPROVE, MOD, NOW)
-    await db.execute_write("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (GUILD, MOD))
+    await db.execute_write("DELETE FROM members WHERE guild_id = $1 AND user_id = $2", (GUILD, MOD))
     after = await repo.get(GUILD, submission.id)
     assert (after.status, after.decider_id, after.decider_name) == (Status.APPROVED, None, None)
 
@@ -134,12 +132,11 @@ async def test_contributors_rank_by_approved_facts(db):
     assert [(c.display_name, c.approved) for c in top] == [("Adrian", 3), ("Paulie", 1)]
 
 
-async def test_the_channel_cycle_survives_reopening_the_database(tmp_path):
-    path = tmp_path / "cycle.db"
+async def test_the_channel_cycle_survives_reopening_the_database(database_url):
     pool = [f"f{i}" for i in range(8)]
     shown = []
     for run in range(2):  # two "processes", each drawing half the pool
-        db = await Database.open(path)
+        db = await Database.open(database_url)
         await GuildRepository(db).upsert_present(GUILD, "G", NOW)
         repo = FactRepository(db)
         rng = random.Random(run)

@@ -1,4 +1,5 @@
-"""Deleting a member's data on a real, migrated SQLite file, found through the foreign keys."""
+"""Deleting a member's data on a real, migrated database (each backend), found through the
+foreign keys."""
 
 from __future__ import annotations
 
@@ -36,8 +37,7 @@ CREATE TABLE channel_notes (
 
 
 @pytest.fixture()
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "privacy.db")
+async def db(database):
     async with database.transaction() as conn:
         for statement in FEATURE_TABLES.split(";"):
             if statement.strip():
@@ -47,8 +47,7 @@ async def db(tmp_path):
         await guilds.upsert_present(guild, f"G{guild}", NOW)
     for guild, user in ((GUILD, GONE), (GUILD, STAYS), (GUILD, MOD), (OTHER_GUILD, GONE)):
         await members.remember(guild, user, f"user{user}", NOW)
-    yield database
-    await database.close()
+    return database
 
 
 async def _fill(db: Database) -> dict[tuple[int, int], dict[str, int]]:
@@ -56,12 +55,12 @@ async def _fill(db: Database) -> dict[tuple[int, int], dict[str, int]]:
     fact ids per (guild, user): one pending, one approved."""
     facts = FactRepository(db)
     ids = {}
-    for guild, user in ((GUILD, GONE), (GUILD, STAYS), (OTHER_GUILD, GONE)):
-        await db.execute_many("INSERT INTO scores VALUES (?, ?, ?)",
+    for game_id, (guild, user) in enumerate(((GUILD, GONE), (GUILD, STAYS), (OTHER_GUILD, GONE))):
+        await db.execute_many("INSERT INTO scores VALUES ($1, $2, $3)",
                               [(guild, user, 3), (guild, user, 5)])
-        await db.execute_write("INSERT INTO games (guild_id, host_guild, host_user) "
-                               "VALUES (?, ?, ?)", (guild, guild, user))
-        await db.execute_write("INSERT INTO channel_notes VALUES (?, ?)", (guild, user))
+        await db.execute_write("INSERT INTO games (id, guild_id, host_guild, host_user) "
+                               "VALUES ($1, $2, $3, $4)", (game_id, guild, guild, user))
+        await db.execute_write("INSERT INTO channel_notes VALUES ($1, $2)", (guild, user))
         pending = await facts.submit(guild, user, f"Pending, by {user} in {guild}.", "Rocky",
                                      None, NOW)
         approved = await facts.submit(guild, user, f"Approved, by {user} in {guild}.", "Rocky",
@@ -107,10 +106,10 @@ async def test_delete_removes_everything_of_the_member_and_nothing_else(db):
     assert counts[("members", None)] == 1 and counts[("scores", "user_id")] == 2
     assert counts[("games", "host_user")] == 1
     assert await MemberRepository(db).get(GUILD, GONE) is None
-    assert await db.fetch_all("SELECT * FROM scores WHERE guild_id = ? AND user_id = ?",
+    assert await db.fetch_all("SELECT * FROM scores WHERE guild_id = $1 AND user_id = $2",
                               (GUILD, GONE)) == []
     # The game they hosted stays, without their name.
-    [game] = await db.fetch_all("SELECT host_guild, host_user FROM games WHERE guild_id = ? "
+    [game] = await db.fetch_all("SELECT host_guild, host_user FROM games WHERE guild_id = $1 "
                                 "ORDER BY id LIMIT 1", (GUILD,))
     assert (game["host_guild"], game["host_user"]) == (None, None)
     # Their pending fact is gone; the approved one stays in the pool, credited to nobody.

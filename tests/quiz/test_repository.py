@@ -4,12 +4,12 @@ committed, idempotent), scoring at the reveal, no repeats, the daily question, b
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.db import Database
+from bot.db import IntegrityViolation
+from bot.db.database import positional
 from bot.db.repositories import GuildRepository, MemberRepository, PreferencesRepository
 from bot.db.repositories import quiz as quiz_repository
 from bot.db.repositories.leaderboard import MIN_ANSWERS_FOR_ACCURACY, Result, add_result
@@ -21,6 +21,7 @@ from bot.db.repositories.quiz import (
     QuizRepository,
 )
 from bot.domain.quiz import Shuffle
+from tests.support.dbaccess import query
 
 T0 = datetime(2026, 3, 28, 18, 0, tzinfo=UTC)
 DAY = date(2026, 3, 28)
@@ -38,15 +39,13 @@ class Clock:
 
 
 @pytest.fixture()
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "quiz.db")
+async def db(database):
     guilds, members = GuildRepository(database), MemberRepository(database)
     for guild in (G, G2):
         await guilds.upsert_present(guild, f"G{guild}", T0)
         for user, name in ((ALICE, "alice"), (BOB, "bob"), (CAROL, "carol")):
             await members.remember(guild, user, name, T0)
-    yield database
-    await database.close()
+    return database
 
 
 @pytest.fixture()
@@ -82,12 +81,8 @@ async def reveal(repo, game, no, at, difficulty="medium", films=("Rocky",)):
 
 
 def raw(db, sql, params=()):
-    """Read the file through a separate connection: only committed data is visible there."""
-    conn = sqlite3.connect(db.path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    """Read through a separate connection: only committed data is visible there."""
+    return query(db.url, sql, params)
 
 
 # -- answers -----------------------------------------------------------------------------------
@@ -107,17 +102,17 @@ async def test_the_first_answer_stands_and_a_second_click_is_refused(db, repo):
     await answer(repo, game, 1, BOB, 3, T0 + timedelta(seconds=1), 601)
     again = await answer(repo, game, 1, BOB, 1, T0 + timedelta(seconds=2), 602)
     assert (again.status, again.option) == (AnswerStatus.ALREADY_ANSWERED, 3)
-    assert raw(db, "SELECT option FROM quiz_answers WHERE user_id = ?", (BOB,)) == [(3,)]
+    assert raw(db, "SELECT option FROM quiz_answers WHERE user_id = $1", (BOB,)) == [(3,)]
 
 
 async def test_the_database_itself_refuses_a_second_answer_for_the_same_question(db, repo):
     game = await new_game(repo)
     await open_round(repo, game)
     await answer(repo, game, 1, CAROL, 0, T0, 701)
-    with pytest.raises(sqlite3.IntegrityError, match="quiz_answers"):
+    with pytest.raises(IntegrityViolation, match="quiz_answers"):
         await db.execute_write(
             "INSERT INTO quiz_answers (game_id, round_no, guild_id, user_id, option, correct, "
-            "elapsed_ms, interaction_id, answered_at) VALUES (?, 1, ?, ?, 2, 0, 5, 702, ?)",
+            "elapsed_ms, interaction_id, answered_at) VALUES ($1, 1, $2, $3, 2, 0, 5, 702, $4)",
             (game.game_id, G, CAROL, T0.isoformat()))
 
 
@@ -445,21 +440,21 @@ async def test_deleting_a_member_removes_their_quiz_data_and_keeps_the_game(db, 
     await answer(repo, game, 1, BOB, 1, T0, 4002)
     await reveal(repo, game, 1, T0 + timedelta(seconds=20))
     await _daily(repo, DAY, ALICE, 1, 4003)
-    await db.execute_write("DELETE FROM members WHERE guild_id = ? AND user_id = ?", (G, ALICE))
+    await db.execute_write("DELETE FROM members WHERE guild_id = $1 AND user_id = $2", (G, ALICE))
     for table in ("quiz_answers", "quiz_daily_answers", "quiz_member_stats",
                   "quiz_season_totals", "quiz_day_totals", "quiz_film_totals"):
-        assert raw(db, f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (ALICE,)) == [(0,)]
-    assert raw(db, "SELECT COUNT(*) FROM quiz_answers WHERE user_id = ?", (BOB,)) == [(1,)]
+        assert raw(db, f"SELECT COUNT(*) FROM {table} WHERE user_id = $1", (ALICE,)) == [(0,)]
+    assert raw(db, "SELECT COUNT(*) FROM quiz_answers WHERE user_id = $1", (BOB,)) == [(1,)]
     assert raw(db, "SELECT status, starter_guild_id, starter_id FROM quiz_games") == [
         ("running", None, None)]
 
 
 def _plans(db, sql, params):
-    conn = sqlite3.connect(db.path)
-    try:
-        return " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
-    finally:
-        conn.close()
+    """SQLite's query plan (PostgreSQL's planner picks by statistics: only the SQL is checked)."""
+    if db.backend != "sqlite":
+        return ""
+    text, args = positional(sql, params)
+    return " | ".join(row[3] for row in query(db.url, f"EXPLAIN QUERY PLAN {text}", args))
 
 
 async def test_boards_and_stats_read_maintained_totals_never_the_answers(db, repo, monkeypatch):

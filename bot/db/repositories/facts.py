@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Row
 from bot.domain.facts import (
     Action,
     CycleState,
@@ -72,11 +71,11 @@ _SELECT = (
     "LEFT JOIN members dm ON dm.guild_id = d.guild_id AND dm.user_id = d.user_id "
 )
 _OF_MEMBER = ("f.id IN (SELECT submission_id FROM fact_submitters "
-              "WHERE guild_id = ? AND user_id = ?)")
+              "WHERE guild_id = :guild AND user_id = :user)")
 _QUEUE_ORDER = "ORDER BY f.submitted_at, f.id"
 
 
-def _submission(row) -> Submission:  # type: ignore[no-untyped-def]
+def _submission(row: Row) -> Submission:
     values = dict(row)
     values["status"] = Status(values["status"])
     return Submission(**values)
@@ -91,86 +90,86 @@ class FactRepository:
                      source: str | None, now: datetime) -> Submission:
         """Store a pending submission; the pending limit is checked in the same transaction."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            ensure_can_submit(await conn.fetch_value(
                 f"SELECT COUNT(*) FROM fact_submissions f WHERE {_OF_MEMBER} "
-                "AND f.status = 'pending'", (guild_id, user_id))
-            ensure_can_submit((await cursor.fetchone())[0])
-            cursor = await conn.execute(
+                "AND f.status = 'pending'", {"guild": guild_id, "user": user_id}))
+            submission_id = int(await conn.fetch_value(
                 "INSERT INTO fact_submissions (guild_id, text, film, source, submitted_at) "
-                "VALUES (?, ?, ?, ?, ?)", (guild_id, text, film, source, now.isoformat()))
-            submission_id = cursor.lastrowid
+                "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                (guild_id, text, film, source, now.isoformat())))
             await conn.execute(
-                "INSERT INTO fact_submitters (submission_id, guild_id, user_id) VALUES (?, ?, ?)",
-                (submission_id, guild_id, user_id))
-        found = await self.get(guild_id, submission_id)  # type: ignore[arg-type]
+                "INSERT INTO fact_submitters (submission_id, guild_id, user_id) "
+                "VALUES ($1, $2, $3)", (submission_id, guild_id, user_id))
+        found = await self.get(guild_id, submission_id)
         assert found is not None
         return found
 
     async def pending_count(self, guild_id: int, user_id: int) -> int:
         row = await self._db.fetch_one(
             f"SELECT COUNT(*) AS n FROM fact_submissions f WHERE {_OF_MEMBER} "
-            "AND f.status = 'pending'", (guild_id, user_id))
+            "AND f.status = 'pending'", {"guild": guild_id, "user": user_id})
         return int(row["n"]) if row else 0
 
     async def set_review_message(self, submission_id: int, channel_id: int,
                                  message_id: int) -> None:
         await self._db.execute_write(
-            "UPDATE fact_submissions SET review_channel_id = ?, review_message_id = ? "
-            "WHERE id = ?", (channel_id, message_id, submission_id))
+            "UPDATE fact_submissions SET review_channel_id = $1, review_message_id = $2 "
+            "WHERE id = $3", (channel_id, message_id, submission_id))
 
     # -- reading ---------------------------------------------------------------------------
     async def get(self, guild_id: int, submission_id: int) -> Submission | None:
         """Only within that server: an id from another server is simply not found."""
-        row = await self._db.fetch_one(f"{_SELECT} WHERE f.guild_id = ? AND f.id = ?",
+        row = await self._db.fetch_one(f"{_SELECT} WHERE f.guild_id = $1 AND f.id = $2",
                                        (guild_id, submission_id))
         return None if row is None else _submission(row)
 
     async def with_status(self, guild_id: int, *statuses: Status) -> list[Submission]:
-        marks = ", ".join("?" for _ in statuses)
+        marks = ", ".join(f"${n}" for n in range(2, len(statuses) + 2))
         rows = await self._db.fetch_all(
-            f"{_SELECT} WHERE f.guild_id = ? AND f.status IN ({marks}) {_QUEUE_ORDER}",
+            f"{_SELECT} WHERE f.guild_id = $1 AND f.status IN ({marks}) {_QUEUE_ORDER}",
             (guild_id, *statuses))
         return [_submission(r) for r in rows]
 
     async def oldest_pending(self, guild_id: int) -> Submission | None:
         row = await self._db.fetch_one(
-            f"{_SELECT} WHERE f.guild_id = ? AND f.status = 'pending' {_QUEUE_ORDER} LIMIT 1",
+            f"{_SELECT} WHERE f.guild_id = $1 AND f.status = 'pending' {_QUEUE_ORDER} LIMIT 1",
             (guild_id,))
         return None if row is None else _submission(row)
 
     async def pending_after(self, guild_id: int, submission_id: int) -> Submission | None:
         """The next pending submission in queue order after this one, wrapping to the oldest."""
         current = await self._db.fetch_one(
-            "SELECT submitted_at FROM fact_submissions WHERE guild_id = ? AND id = ?",
+            "SELECT submitted_at FROM fact_submissions WHERE guild_id = $1 AND id = $2",
             (guild_id, submission_id))
         if current is not None:
             row = await self._db.fetch_one(
-                f"{_SELECT} WHERE f.guild_id = ? AND f.status = 'pending' AND "
-                f"(f.submitted_at, f.id) > (?, ?) {_QUEUE_ORDER} LIMIT 1",
+                f"{_SELECT} WHERE f.guild_id = $1 AND f.status = 'pending' AND "
+                f"(f.submitted_at, f.id) > ($2, $3) {_QUEUE_ORDER} LIMIT 1",
                 (guild_id, current["submitted_at"], submission_id))
             if row is not None:
                 return _submission(row)
         row = await self._db.fetch_one(
-            f"{_SELECT} WHERE f.guild_id = ? AND f.status = 'pending' AND f.id != ? "
+            f"{_SELECT} WHERE f.guild_id = $1 AND f.status = 'pending' AND f.id != $2 "
             f"{_QUEUE_ORDER} LIMIT 1", (guild_id, submission_id))
         return None if row is None else _submission(row)
 
     async def pending_total(self, guild_id: int) -> int:
         row = await self._db.fetch_one(
-            "SELECT COUNT(*) AS n FROM fact_submissions WHERE guild_id = ? AND status = 'pending'",
+            "SELECT COUNT(*) AS n FROM fact_submissions WHERE guild_id = $1 AND status = 'pending'",
             (guild_id,))
         return int(row["n"]) if row else 0
 
     async def by_member(self, guild_id: int, user_id: int, limit: int = 10) -> list[Submission]:
         rows = await self._db.fetch_all(
             f"{_SELECT} WHERE {_OF_MEMBER} "
-            "ORDER BY f.submitted_at DESC, f.id DESC LIMIT ?", (guild_id, user_id, limit))
+            "ORDER BY f.submitted_at DESC, f.id DESC LIMIT :limit",
+            {"guild": guild_id, "user": user_id, "limit": limit})
         return [_submission(r) for r in rows]
 
     async def status_counts(self, guild_id: int, user_id: int) -> dict[Status, int]:
         rows = await self._db.fetch_all(
             f"SELECT f.status, COUNT(*) AS n FROM fact_submissions f WHERE {_OF_MEMBER} "
-            "GROUP BY f.status", (guild_id, user_id))
+            "GROUP BY f.status", {"guild": guild_id, "user": user_id})
         return {Status(r["status"]): int(r["n"]) for r in rows}
 
     async def contributors(self, guild_id: int, limit: int = 10) -> list[Contributor]:
@@ -179,8 +178,9 @@ class FactRepository:
             "SELECT s.user_id, m.display_name, COUNT(*) AS approved, MAX(f.decided_at) AS last "
             "FROM fact_submissions f JOIN fact_submitters s ON s.submission_id = f.id "
             "JOIN members m ON m.guild_id = s.guild_id AND m.user_id = s.user_id "
-            "WHERE f.guild_id = ? AND f.status = 'approved' "
-            "GROUP BY s.user_id ORDER BY approved DESC, last ASC LIMIT ?", (guild_id, limit))
+            "WHERE f.guild_id = $1 AND f.status = 'approved' "
+            "GROUP BY s.user_id, m.display_name ORDER BY approved DESC, last ASC LIMIT $2",
+            (guild_id, limit))
         return [Contributor(r["user_id"], r["display_name"], r["approved"]) for r in rows]
 
     # -- moderation ------------------------------------------------------------------------
@@ -189,10 +189,9 @@ class FactRepository:
         """Apply a moderator's action. None if the id is not this server's; DecisionRefused if
         the state forbids it (for a race: the other moderator's decision is kept)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT status FROM fact_submissions WHERE guild_id = ? AND id = ?",
+            row = await conn.fetch_one(
+                "SELECT status FROM fact_submissions WHERE guild_id = $1 AND id = $2",
                 (guild_id, submission_id))
-            row = await cursor.fetchone()
             if row is None:
                 return None
             try:
@@ -202,12 +201,12 @@ class FactRepository:
             else:
                 refused = False
                 await conn.execute(
-                    "UPDATE fact_submissions SET status = ?, decided_at = ?, "
-                    "reason = COALESCE(?, reason) WHERE id = ? AND status = ?",
+                    "UPDATE fact_submissions SET status = $1, decided_at = $2, "
+                    "reason = COALESCE($3, reason) WHERE id = $4 AND status = $5",
                     (new_status, now.isoformat(), reason, submission_id, row["status"]))
                 await conn.execute(
                     "INSERT INTO fact_deciders (submission_id, guild_id, user_id) "
-                    "VALUES (?, ?, ?) ON CONFLICT (submission_id) DO UPDATE SET "
+                    "VALUES ($1, $2, $3) ON CONFLICT (submission_id) DO UPDATE SET "
                     "user_id = excluded.user_id", (submission_id, guild_id, moderator_id))
         current = await self.get(guild_id, submission_id)
         assert current is not None
@@ -222,7 +221,7 @@ class FactRepository:
         row goes (fact_submitters cascades; a trigger would also drop the unapproved ones)."""
         return await self._db.execute_write(
             f"DELETE FROM fact_submissions AS f WHERE f.status != 'approved' AND {_OF_MEMBER}",
-            (guild_id, user_id))
+            {"guild": guild_id, "user": user_id})
 
     # -- the no-repeat cycle ---------------------------------------------------------------
     async def draw(self, guild_id: int, channel_id: int,
@@ -232,25 +231,25 @@ class FactRepository:
         return await self._db.write(partial(_draw, guild_id, channel_id, choose))
 
 
-def _draw(guild_id: int, channel_id: int, choose: Callable[[CycleState], Draw],
-          conn: sqlite3.Connection) -> str:
-    """In the database thread, inside the write's transaction."""
-    cycle = conn.execute(
+async def _draw(guild_id: int, channel_id: int, choose: Callable[[CycleState], Draw],
+                conn: Connection) -> str:
+    """A unit of work: read the channel's cycle, let `choose` pick, record the showing."""
+    cycle = await conn.fetch_one(
         "SELECT cycle_start, next_seq FROM fact_channel_cycles "
-        "WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)).fetchone()
-    last_shown = dict(tuple(row) for row in conn.execute(
-        "SELECT fact_id, seq FROM fact_channel_views WHERE guild_id = ? AND channel_id = ?",
-        (guild_id, channel_id)))
+        "WHERE guild_id = $1 AND channel_id = $2", (guild_id, channel_id))
+    last_shown = {row[0]: row[1] for row in await conn.fetch_all(
+        "SELECT fact_id, seq FROM fact_channel_views WHERE guild_id = $1 AND channel_id = $2",
+        (guild_id, channel_id))}
     state = CycleState(cycle["cycle_start"], cycle["next_seq"], last_shown) if cycle \
         else CycleState(last_shown=last_shown)
     drawn = choose(state)
-    conn.execute(
+    await conn.execute(
         "INSERT INTO fact_channel_cycles (guild_id, channel_id, cycle_start, next_seq) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, channel_id) DO UPDATE SET "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT (guild_id, channel_id) DO UPDATE SET "
         "cycle_start = excluded.cycle_start, next_seq = excluded.next_seq",
         (guild_id, channel_id, drawn.cycle_start, drawn.seq + 1))
-    conn.execute(
+    await conn.execute(
         "INSERT INTO fact_channel_views (guild_id, channel_id, fact_id, seq) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, channel_id, fact_id) DO UPDATE SET "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT (guild_id, channel_id, fact_id) DO UPDATE SET "
         "seq = excluded.seq", (guild_id, channel_id, drawn.fact_id, drawn.seq))
     return drawn.fact_id

@@ -16,21 +16,21 @@ class GuildRepository:
     async def upsert_present(self, guild_id: int, name: str, now: datetime) -> None:
         """Record that the bot is in this server (again): a return cancels the pending purge."""
         await self._db.execute_write(
-            "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+            "INSERT INTO guilds (guild_id, name, joined_at) VALUES ($1, $2, $3) "
             "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL",
             (guild_id, name, now.isoformat()),
         )
 
     async def upsert_many_present(self, guilds: list[tuple[int, str]], now: datetime) -> None:
         await self._db.execute_many(
-            "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+            "INSERT INTO guilds (guild_id, name, joined_at) VALUES ($1, $2, $3) "
             "ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL",
             [(gid, name, now.isoformat()) for gid, name in guilds],
         )
 
     async def mark_left(self, guild_id: int, now: datetime) -> None:
         await self._db.execute_write(
-            "UPDATE guilds SET left_at = ? WHERE guild_id = ? AND left_at IS NULL",
+            "UPDATE guilds SET left_at = $1 WHERE guild_id = $2 AND left_at IS NULL",
             (now.isoformat(), guild_id),
         )
 
@@ -38,5 +38,5 @@ class GuildRepository:
         """Delete servers the bot left more than the retention period ago (cascades)."""
         cutoff = (now - RETENTION_AFTER_LEAVING).isoformat()
         return await self._db.execute_write(
-            "DELETE FROM guilds WHERE left_at IS NOT NULL AND left_at < ?", (cutoff,)
+            "DELETE FROM guilds WHERE left_at IS NOT NULL AND left_at < $1", (cutoff,)
         )

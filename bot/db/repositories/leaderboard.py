@@ -7,12 +7,11 @@ rows however many answers were ever recorded.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.db.database import Database
+from bot.db.database import Connection, Database, Dialect
 from bot.domain.films import FRANCHISE
 from bot.domain.streaks import DayStreak
 
@@ -90,35 +89,75 @@ class Result:
     correct: bool
 
 
-def season_of(conn: sqlite3.Connection, guild_id: int, now: datetime) -> int:
+async def season_of(conn: Connection, guild_id: int, now: datetime) -> int:
     """The server's open season, opening season 1 on first use. Call inside a write."""
-    row = conn.execute("SELECT season FROM quiz_seasons WHERE guild_id = ? AND ended_at IS NULL",
-                       (guild_id,)).fetchone()
-    if row is not None:
-        return int(row[0])
-    season = int(conn.execute(
-        "SELECT COALESCE(MAX(season), 0) + 1 FROM quiz_seasons WHERE guild_id = ?",
-        (guild_id,)).fetchone()[0])
-    conn.execute("INSERT INTO quiz_seasons (guild_id, season, started_at) VALUES (?, ?, ?)",
-                 (guild_id, season, now.isoformat()))
+    season = await conn.fetch_value(
+        "SELECT season FROM quiz_seasons WHERE guild_id = $1 AND ended_at IS NULL", (guild_id,))
+    if season is not None:
+        return int(season)
+    season = int(await conn.fetch_value(
+        "SELECT COALESCE(MAX(season), 0) + 1 FROM quiz_seasons WHERE guild_id = $1",
+        (guild_id,)))
+    await conn.execute(
+        "INSERT INTO quiz_seasons (guild_id, season, started_at) VALUES ($1, $2, $3)",
+        (guild_id, season, now.isoformat()))
     return season
 
 
-def member_streaks(conn: sqlite3.Connection, guild_id: int, user_id: int
-                   ) -> tuple[int, DayStreak]:
+async def member_streaks(conn: Connection, guild_id: int, user_id: int
+                         ) -> tuple[int, DayStreak]:
     """(answer streak, day streak) as stored; zeros for a member who never answered."""
-    row = conn.execute(
+    row = await conn.fetch_one(
         "SELECT streak, daily_streak, best_daily_streak, last_daily_correct "
-        "FROM quiz_member_stats WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-    ).fetchone()
+        "FROM quiz_member_stats WHERE guild_id = $1 AND user_id = $2", (guild_id, user_id))
     if row is None:
         return 0, DayStreak()
     last = date.fromisoformat(row[3]) if row[3] else None
     return int(row[0]), DayStreak(int(row[1]), int(row[2]), last)
 
 
-def add_result(
-    conn: sqlite3.Connection, result: Result, season: int, *,
+def _larger(column: str, table: str) -> str:
+    """The larger of the stored value and the proposed one, in an upsert (MAX(a, b) is
+    SQLite's spelling, GREATEST PostgreSQL's: a CASE is both's)."""
+    return (f"CASE WHEN excluded.{column} > {table}.{column} THEN excluded.{column} "
+            f"ELSE {table}.{column} END")
+
+
+def _totals_upsert(table: str, key: tuple[str, ...]) -> str:
+    """Add one answer to a row of a per-season or per-day totals table."""
+    columns = (*key, "points", "answered", "correct", "best_streak")
+    values = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+            f"points = {table}.points + excluded.points, answered = {table}.answered + 1, "
+            f"correct = {table}.correct + excluded.correct, "
+            f"best_streak = {_larger('best_streak', table)}")
+
+
+_SEASON_TOTALS = _totals_upsert("quiz_season_totals", ("guild_id", "season", "user_id"))
+_DAY_TOTALS = _totals_upsert("quiz_day_totals", ("guild_id", "season", "day", "user_id"))
+_MEMBER_STATS = (
+    "INSERT INTO quiz_member_stats (guild_id, user_id, points, answered, correct, streak, "
+    "best_streak, fastest_ms, daily_streak, best_daily_streak, last_daily_correct) "
+    "VALUES ($1, $2, $3, 1, $4, COALESCE($5, 0), COALESCE($5, 0), $6, COALESCE($7, 0), "
+    "COALESCE($8, 0), $9) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+    "points = quiz_member_stats.points + excluded.points, "
+    "answered = quiz_member_stats.answered + 1, "
+    "correct = quiz_member_stats.correct + excluded.correct, "
+    "streak = COALESCE($5, quiz_member_stats.streak), "
+    f"best_streak = {_larger('best_streak', 'quiz_member_stats')}, "
+    "fastest_ms = CASE WHEN excluded.fastest_ms IS NULL THEN quiz_member_stats.fastest_ms "
+    "  WHEN quiz_member_stats.fastest_ms IS NULL "
+    "    OR excluded.fastest_ms < quiz_member_stats.fastest_ms THEN excluded.fastest_ms "
+    "  ELSE quiz_member_stats.fastest_ms END, "
+    "daily_streak = COALESCE($7, quiz_member_stats.daily_streak), "
+    f"best_daily_streak = {_larger('best_daily_streak', 'quiz_member_stats')}, "
+    "last_daily_correct = CASE WHEN $10 = 1 THEN excluded.last_daily_correct "
+    "  ELSE quiz_member_stats.last_daily_correct END")
+
+
+async def add_result(
+    conn: Connection, result: Result, season: int, *,
     answer_streak: int | None = None, elapsed_ms: int | None = None,
     day_streak: DayStreak | None = None,
 ) -> None:
@@ -127,54 +166,28 @@ def add_result(
     g, u, pts, ok = result.guild_id, result.user_id, result.points, int(result.correct)
     streak_now = answer_streak or 0
     fastest = elapsed_ms if result.correct and elapsed_ms is not None else None
-    conn.execute(
-        "INSERT INTO quiz_member_stats (guild_id, user_id) VALUES (?, ?) "
-        "ON CONFLICT (guild_id, user_id) DO NOTHING", (g, u))
-    conn.execute(
-        "UPDATE quiz_member_stats SET points = points + ?, answered = answered + 1, "
-        "correct = correct + ?, "
-        "streak = COALESCE(?, streak), best_streak = MAX(best_streak, COALESCE(?, 0)), "
-        "fastest_ms = CASE WHEN ? IS NULL THEN fastest_ms "
-        "  WHEN fastest_ms IS NULL OR ? < fastest_ms THEN ? ELSE fastest_ms END, "
-        "daily_streak = COALESCE(?, daily_streak), "
-        "best_daily_streak = MAX(best_daily_streak, COALESCE(?, 0)), "
-        "last_daily_correct = CASE WHEN ? THEN ? ELSE last_daily_correct END "
-        "WHERE guild_id = ? AND user_id = ?",
-        (pts, ok, answer_streak, answer_streak, fastest, fastest, fastest,
-         day_streak.current if day_streak else None, day_streak.best if day_streak else None,
-         int(day_streak is not None),
-         day_streak.last_correct.isoformat() if day_streak and day_streak.last_correct else None,
-         g, u))
-    conn.execute(
-        "INSERT INTO quiz_season_totals (guild_id, season, user_id, points, answered, correct, "
-        "best_streak) VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, season, user_id) "
-        "DO UPDATE SET points = points + excluded.points, answered = answered + 1, "
-        "correct = correct + excluded.correct, "
-        "best_streak = MAX(best_streak, excluded.best_streak)",
-        (g, season, u, pts, ok, streak_now))
-    conn.execute(
-        "INSERT INTO quiz_day_totals (guild_id, season, day, user_id, points, answered, correct, "
-        "best_streak) VALUES (?, ?, ?, ?, ?, 1, ?, ?) "
-        "ON CONFLICT (guild_id, season, day, user_id) "
-        "DO UPDATE SET points = points + excluded.points, answered = answered + 1, "
-        "correct = correct + excluded.correct, "
-        "best_streak = MAX(best_streak, excluded.best_streak)",
-        (g, season, result.day.isoformat(), u, pts, ok, streak_now))
-    conn.executemany(
+    last_correct = day_streak.last_correct if day_streak else None
+    await conn.execute(_MEMBER_STATS, (
+        g, u, pts, ok, answer_streak, fastest,
+        day_streak.current if day_streak else None, day_streak.best if day_streak else None,
+        last_correct.isoformat() if last_correct else None, int(day_streak is not None)))
+    await conn.execute(_SEASON_TOTALS, (g, season, u, pts, 1, ok, streak_now))
+    await conn.execute(_DAY_TOTALS, (g, season, result.day.isoformat(), u, pts, 1, ok,
+                                     streak_now))
+    await conn.execute_many(
         "INSERT INTO quiz_film_totals (guild_id, user_id, film, answered, correct) "
-        "VALUES (?, ?, ?, 1, ?) ON CONFLICT (guild_id, user_id, film) "
-        "DO UPDATE SET answered = answered + 1, correct = correct + excluded.correct",
+        "VALUES ($1, $2, $3, 1, $4) ON CONFLICT (guild_id, user_id, film) "
+        "DO UPDATE SET answered = quiz_film_totals.answered + 1, "
+        "correct = quiz_film_totals.correct + excluded.correct",
         [(g, u, film, ok) for film in dict.fromkeys(result.films)])
 
 
-# "+user_id" is an expression, so no index is chosen just for its order: with statistics
-# (ANALYZE) SQLite would otherwise skip-scan a (user_id, ...) index over every day ever recorded
-# instead of reading the period's range and sorting the few rows found.
-_GROUP_BY_USER = "GROUP BY +user_id"
-
-
-def _board_source(scope: str, since: date | None) -> str:
+def _board_source(dialect: Dialect, scope: str, since: date | None) -> str:
     """The rows one board ranks (named parameters :guild, :season, :since)."""
+    # No index chosen just for the grouping's order: with statistics (ANALYZE) SQLite would
+    # otherwise skip-scan a (user_id, ...) index over every day ever recorded instead of
+    # reading the period's range and sorting the few rows found.
+    by_user = dialect.group_by_unindexed.format(column="user_id")
     if scope == "server" and since is None:
         return ("SELECT user_id, points, answered, correct, best_streak FROM quiz_season_totals "
                 "WHERE guild_id = :guild AND season = :season")
@@ -182,7 +195,7 @@ def _board_source(scope: str, since: date | None) -> str:
         return ("SELECT user_id, SUM(points) AS points, SUM(answered) AS answered, "
                 "SUM(correct) AS correct, MAX(best_streak) AS best_streak FROM quiz_day_totals "
                 "WHERE guild_id = :guild AND season = :season AND day >= :since "
-                f"{_GROUP_BY_USER}")
+                f"{by_user}")
     if since is None:
         source = ("SELECT user_id, SUM(points) AS points, SUM(answered) AS answered, "
                   "SUM(correct) AS correct, MAX(best_streak) AS best_streak "
@@ -190,9 +203,9 @@ def _board_source(scope: str, since: date | None) -> str:
     else:
         source = ("SELECT user_id, SUM(points) AS points, SUM(answered) AS answered, "
                   "SUM(correct) AS correct, MAX(best_streak) AS best_streak FROM quiz_day_totals "
-                  f"WHERE day >= :since {_GROUP_BY_USER}")
+                  f"WHERE day >= :since {by_user}")
     # Members who turned the global board off appear only on their servers' boards.
-    return (f"SELECT * FROM ({source}) WHERE user_id NOT IN "
+    return (f"SELECT * FROM ({source}) AS ranked WHERE user_id NOT IN "
             "(SELECT user_id FROM user_preferences WHERE global_leaderboard = 0)")
 
 
@@ -203,7 +216,7 @@ class LeaderboardRepository:
 
     async def current_season(self, guild_id: int) -> int:
         row = await self._db.fetch_one(
-            "SELECT season FROM quiz_seasons WHERE guild_id = ? AND ended_at IS NULL", (guild_id,))
+            "SELECT season FROM quiz_seasons WHERE guild_id = $1 AND ended_at IS NULL", (guild_id,))
         if row is not None:
             return int(row["season"])
         now = self._clock()
@@ -214,16 +227,17 @@ class LeaderboardRepository:
         the next one; the server board starts from zero. Returns the new season's number."""
         now = self._clock()
 
-        def unit(conn: sqlite3.Connection) -> int:
-            current = season_of(conn, guild_id, now)
-            conn.execute("UPDATE quiz_seasons SET ended_at = ? WHERE guild_id = ? AND season = ?",
-                         (now.isoformat(), guild_id, current))
-            return season_of(conn, guild_id, now)
+        async def unit(conn: Connection) -> int:
+            current = await season_of(conn, guild_id, now)
+            await conn.execute(
+                "UPDATE quiz_seasons SET ended_at = $1 WHERE guild_id = $2 AND season = $3",
+                (now.isoformat(), guild_id, current))
+            return await season_of(conn, guild_id, now)
         return await self._db.write(unit)
 
     async def seasons(self, guild_id: int) -> list[tuple[int, str, str | None]]:
         rows = await self._db.fetch_all(
-            "SELECT season, started_at, ended_at FROM quiz_seasons WHERE guild_id = ? "
+            "SELECT season, started_at, ended_at FROM quiz_seasons WHERE guild_id = $1 "
             "ORDER BY season", (guild_id,))
         return [(int(r["season"]), r["started_at"], r["ended_at"]) for r in rows]
 
@@ -236,7 +250,7 @@ class LeaderboardRepository:
             raise ValueError(f"unknown scope or sort: {scope!r}, {sort!r}")
         if scope == "server" and season is None:
             season = await self.current_season(guild_id)
-        source = _board_source(scope, since)
+        source = _board_source(self._db.dialect, scope, since)
         where = f"WHERE answered >= {MIN_ANSWERS_FOR_ACCURACY}" if sort == "accuracy" else ""
         params = {"guild": guild_id, "season": season,
                   "since": since.isoformat() if since else None}
@@ -244,7 +258,7 @@ class LeaderboardRepository:
         rows = await self._page(source, where, sort, scope, params, page, page_size)
         if not rows and page > 1:  # past the end (the board shrank): show the last page
             count = await self._db.fetch_one(
-                f"SELECT COUNT(*) AS n FROM ({source}) {where}", params)
+                f"SELECT COUNT(*) AS n FROM ({source}) AS board {where}", params)
             page = max(1, -(-int(count["n"] if count else 0) // page_size))
             rows = await self._page(source, where, sort, scope, params, page, page_size)
         total = int(rows[0]["total"]) if rows else 0
@@ -276,21 +290,21 @@ class LeaderboardRepository:
         row = await self._db.fetch_one(
             "SELECT s.*, m.display_name FROM quiz_member_stats s JOIN members m "
             "ON m.guild_id = s.guild_id AND m.user_id = s.user_id "
-            "WHERE s.guild_id = ? AND s.user_id = ?", (guild_id, user_id))
+            "WHERE s.guild_id = $1 AND s.user_id = $2", (guild_id, user_id))
         if row is None:
             return None
         season = await self.current_season(guild_id)
         mine = await self._db.fetch_one(
-            "SELECT points FROM quiz_season_totals WHERE guild_id = ? AND season = ? "
-            "AND user_id = ?", (guild_id, season, user_id))
+            "SELECT points FROM quiz_season_totals WHERE guild_id = $1 AND season = $2 "
+            "AND user_id = $3", (guild_id, season, user_id))
         place = None
         if mine is not None:
             above = await self._db.fetch_one(
-                "SELECT COUNT(*) AS n FROM quiz_season_totals WHERE guild_id = ? "
-                "AND season = ? AND points > ?", (guild_id, season, mine["points"]))
+                "SELECT COUNT(*) AS n FROM quiz_season_totals WHERE guild_id = $1 "
+                "AND season = $2 AND points > $3", (guild_id, season, mine["points"]))
             place = int(above["n"]) + 1 if above else None
         favourite = await self._db.fetch_one(
-            "SELECT film FROM quiz_film_totals WHERE guild_id = ? AND user_id = ? "
+            "SELECT film FROM quiz_film_totals WHERE guild_id = $1 AND user_id = $2 "
             f"ORDER BY film = '{FRANCHISE}', correct DESC, answered DESC, film LIMIT 1",
             (guild_id, user_id))
         last = row["last_daily_correct"]

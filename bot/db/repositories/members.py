@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db.database import Database
+from bot.db.database import Connection, Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +30,14 @@ class MemberRepository:
         submission) is committed after it, so their foreign keys hold. The future completes
         after the commit."""
 
-        def work(conn: sqlite3.Connection) -> None:
+        async def work(conn: Connection) -> None:
             if guild_name is not None:
-                conn.execute(
-                    "INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?) "
+                await conn.execute(
+                    "INSERT INTO guilds (guild_id, name, joined_at) VALUES ($1, $2, $3) "
                     "ON CONFLICT (guild_id) DO NOTHING", (guild_id, guild_name, now.isoformat()))
-            conn.execute(
+            await conn.execute(
                 "INSERT INTO members (guild_id, user_id, display_name, last_seen_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
                 "display_name = excluded.display_name, last_seen_at = excluded.last_seen_at",
                 (guild_id, user_id, display_name, now.isoformat()))
 
@@ -47,7 +46,7 @@ class MemberRepository:
     async def get(self, guild_id: int, user_id: int) -> Member | None:
         row = await self._db.fetch_one(
             "SELECT guild_id, user_id, display_name, last_seen_at FROM members "
-            "WHERE guild_id = ? AND user_id = ?",
+            "WHERE guild_id = $1 AND user_id = $2",
             (guild_id, user_id),
         )
         return None if row is None else Member(**dict(row))

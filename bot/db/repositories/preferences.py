@@ -20,7 +20,7 @@ class PreferencesRepository:
 
     async def get(self, user_id: int) -> UserPreferences:
         row = await self._db.fetch_one(
-            "SELECT global_leaderboard, motivate FROM user_preferences WHERE user_id = ?",
+            "SELECT global_leaderboard, motivate FROM user_preferences WHERE user_id = $1",
             (user_id,))
         if row is None:
             return UserPreferences(user_id)
@@ -33,7 +33,7 @@ class PreferencesRepository:
         mo = current.motivate if motivate is None else motivate
         await self._db.execute_write(
             "INSERT INTO user_preferences (user_id, global_leaderboard, motivate) "
-            "VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+            "VALUES ($1, $2, $3) ON CONFLICT (user_id) DO UPDATE SET "
             "global_leaderboard = excluded.global_leaderboard, motivate = excluded.motivate",
             (user_id, int(gl), int(mo)))
         return UserPreferences(user_id, gl, mo)

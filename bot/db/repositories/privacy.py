@@ -1,12 +1,12 @@
 """What the bot stores about a member in one server, and deleting it.
 
 Generic on purpose: every member-owned table references members(guild_id, user_id), so the
-tables are found through `PRAGMA foreign_key_list` and a feature added later is covered without
-a change here. Deleting the members row lets the foreign keys do the work: ON DELETE CASCADE
-removes the member's rows, ON DELETE SET NULL keeps rows that must outlive the member (an
-approved fact) without their name. Fact submissions are the one exception: a submission row
-has no member key (its credit is a separate, cascading row), so the facts repository deletes
-the member's unapproved ones first.
+tables are found in the live schema (Database.foreign_keys_to) and a feature added later is
+covered without a change here. Deleting the members row lets the foreign keys do the work:
+ON DELETE CASCADE removes the member's rows, ON DELETE SET NULL keeps rows that must outlive
+the member (an approved fact) without their name. Fact submissions are the one exception: a
+submission row has no member key (its credit is a separate, cascading row), so the facts
+repository deletes the member's unapproved ones first.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import aiosqlite
-
-from bot.db.database import Database
+from bot.db.database import Database, Row
 from bot.db.repositories.facts import FactRepository
 
 MEMBERS = "members"
 MEMBER_KEY = ("guild_id", "user_id")
 UNAPPROVED_FACTS = "fact_submissions"  # reported under the table the facts repository deletes from
 
-FetchOne = Callable[[str, tuple[int, int]], Awaitable[aiosqlite.Row | None]]
+FetchOne = Callable[[str, tuple[int, int]], Awaitable[Row | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,23 +75,13 @@ class PrivacyRepository:
 
     async def member_references(self) -> tuple[MemberReference, ...]:
         """Every foreign key to members, read from the live schema (so it includes new tables)."""
-        rows = await self._db.fetch_all(
-            "SELECT m.name AS tbl, f.id AS fk, f.seq AS seq, f.\"from\" AS col, f.\"to\" AS target,"
-            " f.on_delete AS on_delete FROM sqlite_master AS m,"
-            " pragma_foreign_key_list(m.name) AS f"
-            " WHERE m.type = 'table' AND f.\"table\" = ? ORDER BY m.name, f.id, f.seq",
-            (MEMBERS,))
-        grouped: dict[tuple[str, int], list[aiosqlite.Row]] = {}
-        for row in rows:
-            grouped.setdefault((row["tbl"], row["fk"]), []).append(row)
         references = []
-        for (table, _), parts in grouped.items():
-            # A key written as `REFERENCES members` (no columns) maps to the primary key in order.
-            by_target = {(p["target"] or MEMBER_KEY[p["seq"]]): p["col"] for p in parts}
+        for key in await self._db.foreign_keys_to(MEMBERS):
+            by_target = dict(zip(key.target_columns, key.columns, strict=True))
             if set(by_target) != set(MEMBER_KEY):
                 continue  # not a key on (guild_id, user_id): nothing of one member's to find
             references.append(MemberReference(
-                table, (by_target["guild_id"], by_target["user_id"]), parts[0]["on_delete"]))
+                key.table, (by_target["guild_id"], by_target["user_id"]), key.on_delete))
         return tuple(references)
 
     async def stored_about(self, guild_id: int, user_id: int) -> MemberData:
@@ -106,27 +94,23 @@ class PrivacyRepository:
         unapproved = await FactRepository(self._db).delete_pending_by(guild_id, user_id)
         references = await self.member_references()
         async with self._db.transaction() as conn:
-
-            async def fetch_one(sql: str, params: tuple[int, int]) -> aiosqlite.Row | None:
-                async with conn.execute(sql, params) as cursor:
-                    return await cursor.fetchone()
-
-            found = await self._count(fetch_one, references, guild_id, user_id)
+            found = await self._count(conn.fetch_one, references, guild_id, user_id)
             await conn.execute(
-                f"DELETE FROM {MEMBERS} WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+                f"DELETE FROM {MEMBERS} WHERE guild_id = $1 AND user_id = $2",
+                (guild_id, user_id))
         return MemberData((StoredCount(UNAPPROVED_FACTS, unapproved), *found.counts))
 
     @staticmethod
     async def _count(fetch_one: FetchOne, references: tuple[MemberReference, ...],
                      guild_id: int, user_id: int) -> MemberData:
         own = await fetch_one(
-            f"SELECT COUNT(*) AS n FROM {MEMBERS} WHERE guild_id = ? AND user_id = ?",
+            f"SELECT COUNT(*) AS n FROM {MEMBERS} WHERE guild_id = $1 AND user_id = $2",
             (guild_id, user_id))
         counts = [StoredCount(MEMBERS, own["n"])]
         for ref in references:
             guild_col, user_col = (_quote(c) for c in ref.columns)
             row = await fetch_one(
                 f"SELECT COUNT(*) AS n FROM {_quote(ref.table)} "
-                f"WHERE {guild_col} = ? AND {user_col} = ?", (guild_id, user_id))
+                f"WHERE {guild_col} = $1 AND {user_col} = $2", (guild_id, user_id))
             counts.append(StoredCount(ref.table, row["n"], ref.keeps_rows, ref.columns[1]))
         return MemberData(tuple(counts))

@@ -82,31 +82,35 @@ class ScheduleRepository:
     async def claim(self, guild_id: int, kind: str, day: date, now: datetime) -> Claim | None:
         """Take `day` for this post, unless it (or a later day) was taken already: then None.
 
-        One transaction (BEGIN IMMEDIATE), so two ticks or two processes cannot both take it.
+        A compare-and-set on the day read: of two ticks, or two bot processes sharing one
+        PostgreSQL database, exactly one changes the row, so the post goes out once.
         """
         _check_kind(kind)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            await conn.execute(
+                "INSERT INTO daily_post_state (guild_id, kind) VALUES ($1, $2) "
+                "ON CONFLICT (guild_id, kind) DO NOTHING", (guild_id, kind))
+            row = await conn.fetch_one(
                 "SELECT last_posted_day, last_posted_at FROM daily_post_state "
-                "WHERE guild_id = ? AND kind = ?", (guild_id, kind))
-            row = await cursor.fetchone()
-            previous_day = None if row is None else row["last_posted_day"]
-            previous_at = None if row is None else row["last_posted_at"]
+                "WHERE guild_id = $1 AND kind = $2", (guild_id, kind))
+            assert row is not None
+            previous_day, previous_at = row["last_posted_day"], row["last_posted_at"]
             if previous_day is not None and previous_day >= day.isoformat():
                 return None
-            await conn.execute(
-                "INSERT INTO daily_post_state (guild_id, kind, last_posted_day, last_posted_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, kind) DO UPDATE SET "
-                "last_posted_day = excluded.last_posted_day, "
-                "last_posted_at = excluded.last_posted_at",
-                (guild_id, kind, day.isoformat(), now.isoformat()))
+            taken = await conn.execute(
+                "UPDATE daily_post_state SET last_posted_day = $3, last_posted_at = $4 "
+                "WHERE guild_id = $1 AND kind = $2 AND (last_posted_day = CAST($5 AS TEXT) "
+                "OR (last_posted_day IS NULL AND CAST($5 AS TEXT) IS NULL))",
+                (guild_id, kind, day.isoformat(), now.isoformat(), previous_day))
+        if taken != 1:
+            return None  # another process took it between our read and our write
         return Claim(guild_id, kind, day, previous_day, previous_at)
 
     async def release(self, claim: Claim) -> None:
         """Give a claimed day back (the post was not sent), so a later tick can try again."""
         await self._db.execute_write(
-            "UPDATE daily_post_state SET last_posted_day = ?, last_posted_at = ? "
-            "WHERE guild_id = ? AND kind = ? AND last_posted_day = ?",
+            "UPDATE daily_post_state SET last_posted_day = $1, last_posted_at = $2 "
+            "WHERE guild_id = $3 AND kind = $4 AND last_posted_day = $5",
             (claim.previous_day, claim.previous_at, claim.guild_id, claim.kind,
              claim.day.isoformat()))
 
@@ -115,11 +119,11 @@ class ScheduleRepository:
         _check_kind(kind)
         async with self._db.transaction() as conn:
             await conn.execute(
-                f"UPDATE guild_settings SET daily_{kind}_enabled = 0 WHERE guild_id = ?",
+                f"UPDATE guild_settings SET daily_{kind}_enabled = 0 WHERE guild_id = $1",
                 (guild_id,))
             await conn.execute(
                 "INSERT INTO daily_post_state (guild_id, kind, disabled_reason, disabled_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, kind) DO UPDATE SET "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT (guild_id, kind) DO UPDATE SET "
                 "disabled_reason = excluded.disabled_reason, disabled_at = excluded.disabled_at",
                 (guild_id, kind, reason, now.isoformat()))
 
@@ -128,17 +132,17 @@ class ScheduleRepository:
         if kind is None:
             await self._db.execute_write(
                 "UPDATE daily_post_state SET disabled_reason = NULL, disabled_at = NULL "
-                "WHERE guild_id = ?", (guild_id,))
+                "WHERE guild_id = $1", (guild_id,))
             return
         await self._db.execute_write(
             "UPDATE daily_post_state SET disabled_reason = NULL, disabled_at = NULL "
-            "WHERE guild_id = ? AND kind = ?", (guild_id, _check_kind(kind)))
+            "WHERE guild_id = $1 AND kind = $2", (guild_id, _check_kind(kind)))
 
     async def states(self, guild_id: int) -> dict[str, PostState]:
         """Each kind's state for a server (defaults for kinds never posted)."""
         rows = await self._db.fetch_all(
             "SELECT kind, last_posted_day, last_posted_at, disabled_reason, disabled_at "
-            "FROM daily_post_state WHERE guild_id = ?", (guild_id,))
+            "FROM daily_post_state WHERE guild_id = $1", (guild_id,))
         found = {
             r["kind"]: PostState(r["kind"], _day(r["last_posted_day"]), r["last_posted_at"],
                                  r["disabled_reason"], r["disabled_at"])
