@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from bot.db import Database, DatabaseUrl, parse_database_url
 from bot.emulator import Emulator, EmulatorThread
 from bot.emulator.demo import DemoWorld, build_demo
 from tests.support.botproc import BotProcess
+from tests.support.dbaccess import in_own_thread
 from tests.support.postgres import HOW_TO_RUN, PostgresServer
 
 # Every repository test and the backend end-to-end tests run once per backend. PostgreSQL runs
@@ -122,12 +124,27 @@ def fresh_discord() -> Iterator[Discord]:
     discord.stop()
 
 
+def new_bot_database(request: pytest.FixtureRequest, folder: Path, backend: str) -> DatabaseUrl:
+    """Where a bot process under test keeps its data: a file in `folder`, or a new, empty
+    PostgreSQL database (the bot migrates it at start, as in production)."""
+    if backend == "sqlite":
+        return DatabaseUrl.sqlite(folder / "rocky.db")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return parse_database_url(
+        in_own_thread(lambda: asyncio.run(server.new_database(migrated=False))))
+
+
 @pytest.fixture()
-def make_bot(fresh_discord: Discord, tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+def make_bot(fresh_discord: Discord, tmp_path: Path, backend: str,
+             request: pytest.FixtureRequest) -> Iterator:  # type: ignore[type-arg]
+    """Bot processes of this test, on one database of the backend under test (so a second one
+    is the first one restarted)."""
     bots: list[BotProcess] = []
+    database = new_bot_database(request, tmp_path, backend)
 
     def make(**extra_env: str) -> BotProcess:
-        bot = BotProcess(fresh_discord.emu, tmp_path, extra_env=extra_env, name=f"bot{len(bots)}")
+        bot = BotProcess(fresh_discord.emu, tmp_path, extra_env=extra_env, name=f"bot{len(bots)}",
+                         database=database)
         bots.append(bot)
         return bot
 

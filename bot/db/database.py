@@ -240,6 +240,10 @@ class Database(ABC):
         code (DatabaseTooNewError). Returns the versions applied."""
 
     @abstractmethod
+    async def columns(self, table: str) -> list[str]:
+        """The table's columns, in their order."""
+
+    @abstractmethod
     async def foreign_keys_to(self, table: str) -> list[ForeignKey]:
         """Every foreign key that refers to `table`, read from the live schema."""
 

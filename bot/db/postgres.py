@@ -239,6 +239,11 @@ class PostgresDatabase(Database):
             "ORDER BY table_name")
         return [r["table_name"] for r in rows]
 
+    async def columns(self, table: str) -> list[str]:
+        return [r["column_name"] for r in await self.fetch_all(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = $1 ORDER BY ordinal_position", (table,))]
+
     async def foreign_keys_to(self, table: str) -> list[ForeignKey]:
         rows = await self.fetch_all(
             "SELECT c.conrelid::regclass::text AS tbl, "

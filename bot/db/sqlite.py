@@ -285,6 +285,10 @@ class SqliteDatabase(Database):
             "AND name NOT LIKE 'sqlite_%' ORDER BY name")
         return [r["name"] for r in rows]
 
+    async def columns(self, table: str) -> list[str]:
+        return [r["name"] for r in await self.fetch_all(
+            "SELECT name FROM pragma_table_info($1) ORDER BY cid", (table,))]
+
     async def foreign_keys_to(self, table: str) -> list[ForeignKey]:
         rows = await self.fetch_all(
             "SELECT m.name AS tbl, f.id AS fk, f.\"from\" AS col, f.\"to\" AS target,"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from bot.db import Database, database
+from bot.db import Database
+from bot.db import sqlite as database
 
 
 async def test_the_writer_checkpoints_by_itself_only_past_the_safety_net(tmp_path):

@@ -1,4 +1,5 @@
-"""The data layer on real SQLite files: pragmas, migrations, refusal, and online backups."""
+"""The data layer on each backend: migrations, refusal, the same schema on both; SQLite's
+pragmas and online backups."""
 
 from __future__ import annotations
 
@@ -15,32 +16,35 @@ from bot.db import LATEST_VERSION, Database, DatabaseTooNewError
 from bot.db import migrations as migrations_module
 from bot.db.backup import backup_database, integrity_check
 from bot.db.migrations import Migration
+from tests.conftest import BACKENDS
+from tests.support.dbaccess import query
 
 
-async def test_migrations_on_an_empty_database_create_every_table(tmp_path):
+async def test_migrations_on_an_empty_database_create_every_table(database):
+    assert await database.schema_version() == LATEST_VERSION
+    tables = set(await database.tables())
+    assert {"guilds", "guild_settings", "members", "app_state", "schema_version"} <= tables
+    assert await database.migrate() == []  # a second run applies nothing
+
+
+async def test_sqlite_is_opened_with_the_pragmas_the_bot_relies_on(tmp_path):
     db = await Database.open(tmp_path / "fresh.db")
     try:
-        assert await db.schema_version() == LATEST_VERSION
-        tables = {r["name"] for r in await db.fetch_all(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert {"guilds", "guild_settings", "members", "app_state", "schema_version"} <= tables
         assert (await db.fetch_one("PRAGMA journal_mode"))[0] == "wal"
         assert (await db.fetch_one("PRAGMA foreign_keys"))[0] == 1
         assert (await db.fetch_one("PRAGMA busy_timeout"))[0] == 5000
-        assert await db.migrate() == []  # a second run applies nothing
     finally:
         await db.close()
 
 
-async def test_a_database_newer_than_the_code_is_refused(tmp_path):
-    path = tmp_path / "future.db"
-    db = await Database.open(path)
+async def test_a_database_newer_than_the_code_is_refused(database_url):
+    db = await Database.open(database_url)
     await db.execute_write(
-        "INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'future', 'now')",
+        "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, 'future', 'now')",
         (LATEST_VERSION + 1,))
     await db.close()
     with pytest.raises(DatabaseTooNewError, match="newer than this bot knows"):
-        await Database.open(path)
+        await Database.open(database_url)
 
 
 def test_db_migrate_refuses_a_newer_database_with_exit_2(tmp_path):
@@ -57,31 +61,27 @@ def test_db_migrate_refuses_a_newer_database_with_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-async def test_a_failing_migration_is_rolled_back_whole(tmp_path, monkeypatch):
+async def test_a_failing_migration_is_rolled_back_whole(database_url, monkeypatch):
     broken = Migration(LATEST_VERSION + 1, "broken",
                        "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);")
-    monkeypatch.setattr("bot.db.database.MIGRATIONS", (*migrations_module.MIGRATIONS, broken))
-    monkeypatch.setattr("bot.db.database.LATEST_VERSION", LATEST_VERSION + 1)
-    with pytest.raises(sqlite3.OperationalError):
-        await Database.open(tmp_path / "x.db")
-    conn = sqlite3.connect(tmp_path / "x.db")
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
-    conn.close()
-    assert "half_done" not in tables
-    assert version == LATEST_VERSION
+    module = f"bot.db.{'sqlite' if database_url.is_sqlite else 'postgres'}"
+    extended = (*migrations_module.migrations_for(database_url.backend), broken)
+    monkeypatch.setattr(f"{module}.migrations_for", lambda backend: extended)
+    monkeypatch.setattr(f"{module}.LATEST_VERSION", LATEST_VERSION + 1)
+    with pytest.raises(Exception, match="no_such_table"):
+        await Database.open(database_url)
+    assert ("half_done",) not in query(
+        database_url, "SELECT table_name FROM information_schema.tables"
+        if not database_url.is_sqlite else "SELECT name FROM sqlite_master WHERE type='table'")
+    assert query(database_url, "SELECT MAX(version) FROM schema_version") == [(LATEST_VERSION,)]
 
 
-async def test_transaction_rolls_back_on_error(tmp_path):
-    db = await Database.open(tmp_path / "t.db")
-    try:
-        with pytest.raises(RuntimeError):
-            async with db.transaction() as conn:
-                await conn.execute("INSERT INTO app_state VALUES ('k', 'v')")
-                raise RuntimeError("boom")
-        assert await db.fetch_one("SELECT * FROM app_state") is None
-    finally:
-        await db.close()
+async def test_transaction_rolls_back_on_error(database):
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as conn:
+            await conn.execute("INSERT INTO app_state VALUES ('k', 'v')")
+            raise RuntimeError("boom")
+    assert await database.fetch_one("SELECT * FROM app_state") is None
 
 
 def test_backup_during_concurrent_writes_is_consistent_and_complete(tmp_path):
@@ -136,3 +136,28 @@ def _cli(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", "--env-file", "/dev/null", *args],
                           env=base | env, capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).resolve().parents[2])
+
+
+async def _shape(db: Database) -> dict[str, object]:
+    """Tables with their columns, and every foreign key, as the live schema has them."""
+    shape: dict[str, object] = {}
+    for table in await db.tables():
+        columns = await db.columns(table)
+        keys = sorted((k.table, k.columns, k.target_columns, k.on_delete)
+                      for k in await db.foreign_keys_to(table))
+        shape[table] = (columns, keys)
+    return shape
+
+
+if "postgresql" in BACKENDS:  # part of the PostgreSQL half (see tests/conftest.py)
+    async def test_both_backends_build_the_same_schema(tmp_path, postgres_server):
+        """Migration N brings either backend to the same tables, columns and foreign keys."""
+        from bot.db import parse_database_url
+
+        sqlite_db = await Database.open(tmp_path / "shape.db")
+        postgres_db = await Database.open(parse_database_url(await postgres_server.new_database()))
+        try:
+            assert await _shape(sqlite_db) == await _shape(postgres_db)
+        finally:
+            await sqlite_db.close()
+            await postgres_db.close()

@@ -101,7 +101,7 @@ async def test_a_unit_of_work_that_awaits_anything_else_is_refused_on_sqlite(db)
         await asyncio.sleep(0.001)
 
     if db.backend == "sqlite":
-        with pytest.raises(RuntimeError, match="awaited something other|no running event loop"):
+        with pytest.raises(RuntimeError, match=r"awaited something other|no running event loop"):
             await db.write(sleepy)
         assert await db.fetch_value("SELECT COUNT(*) FROM t") == 0
     else:  # on PostgreSQL the unit runs on the loop, and may

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.db import Database
 from bot.db.repositories import (
     GuildConfigRepository,
     GuildRepository,

@@ -6,20 +6,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.db import Database
+from bot.db import Database, DatabaseUrl
 from bot.db.repositories import GuildConfigRepository, GuildRepository
 from bot.emulator.model import Channel, Guild, Member, Message, new_snowflake
 from bot.emulator.permissions import DEFAULT_EVERYONE, MANAGE_MESSAGES
 from bot.emulator.records import InteractionRecord
 from tests.conftest import Discord
+from tests.support.dbaccess import in_own_thread, query
 
 _numbers = itertools.count(1)
 LABEL = re.compile(r"\*\*(s\d+)\*\*")
@@ -111,17 +110,16 @@ def button(custom_id: str, label: str) -> dict[str, Any]:
 
 
 # -- the bot's database, from the test process ----------------------------------------------
-def read_rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        return conn.execute(sql, params).fetchall()
+def read_rows(url: DatabaseUrl, sql: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
+    return query(url, sql, params)
 
 
-def configure(db_path: Path, guild: Guild, *, films: frozenset[str] | None = None,
+def configure(url: DatabaseUrl, guild: Guild, *, films: frozenset[str] | None = None,
               **settings: Any) -> None:
     """Server settings as /config would store them (the bot reads them on every use)."""
 
     async def write() -> None:
-        db = await Database.open(db_path)  # creates the file when the bot has not started yet
+        db = await Database.open(url)  # creates the database when the bot has not started yet
         try:
             await GuildRepository(db).upsert_present(guild.id, guild.name, datetime.now(UTC))
             configs = GuildConfigRepository(db)
@@ -132,7 +130,7 @@ def configure(db_path: Path, guild: Guild, *, films: frozenset[str] | None = Non
         finally:
             await db.close()
 
-    asyncio.run(write())
+    in_own_thread(lambda: asyncio.run(write()))
 
 
 # -- members and servers of our own ---------------------------------------------------------
@@ -188,6 +186,6 @@ def gym(discord_env) -> FactsGym:  # type: ignore[no-untyped-def]
     discord, bot = discord_env
     world = build_gym(discord, "Facts Gym")
     judges = world.guild.role_named("Fact judges")
-    configure(bot.db_path, world.guild, review_channel_id=world.channel("review").id,
+    configure(bot.database_url, world.guild, review_channel_id=world.channel("review").id,
               moderator_role_id=judges.id)
     return world

@@ -188,8 +188,8 @@ def test_odd_text_is_stored_verbatim_and_shown_escaped(discord, shared_bot, fan,
     author, mod = fan(), discord.member("mod")
     suffix = f" ({next(_texts) + 9000})"  # unique, so no test sees another's as a duplicate
     label = label_of(submit(discord, author, text + suffix))
-    [(stored,)] = read_rows(shared_bot.db_path, "SELECT text FROM fact_submissions WHERE id = ?",
-                            (int(label[1:]),))
+    [(stored,)] = read_rows(shared_bot.database_url,
+                            "SELECT text FROM fact_submissions WHERE id = $1", (int(label[1:]),))
     assert stored == text + suffix
     mine = reply(discord, author, "mine")
     assert fields(mine)[f"{label} · pending"].endswith(shown + suffix)
@@ -246,7 +246,7 @@ def test_remove_takes_a_submitted_fact_out_and_nothing_else(discord, shared_bot,
     assert label in [c["value"] for c in choices]
     done = reply(discord, mod, "remove", {"id": label})
     assert done.ephemeral and done.content.startswith(f"Removed {label}")
-    assert read_rows(shared_bot.db_path, "SELECT status FROM fact_submissions WHERE id = ?",
+    assert read_rows(shared_bot.database_url, "SELECT status FROM fact_submissions WHERE id = $1",
                      (int(label[1:]),)) == [("removed",)]
     assert "already removed" in reply(discord, mod, "remove", {"id": label}).content
     assert "not a submitted fact" in reply(discord, mod, "remove", {"id": "f-r2-budget"}).content

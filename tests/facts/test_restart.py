@@ -29,7 +29,7 @@ def test_review_buttons_and_the_reject_form_work_after_a_restart(fresh_discord, 
     discord = fresh_discord
     queue = discord.world.guild.channel_named("mod-queue")
     bot = make_bot()
-    configure(bot.db_path, discord.world.guild, review_channel_id=queue.id)
+    configure(bot.database_url, discord.world.guild, review_channel_id=queue.id)
     bot.start()
     alice, mod = discord.member("alice"), discord.member("mod")
     kept = label_of(submit(discord, alice, "Fan trivia 11: the museum steps number 72 in all."))
@@ -54,7 +54,7 @@ def test_the_no_repeat_cycle_and_spoiler_gating_survive_a_restart(fresh_discord,
     discord = fresh_discord
     trivia = discord.world.guild.channel_named("trivia")
     bot = make_bot()
-    configure(bot.db_path, discord.world.guild, films=frozenset())  # every film off
+    configure(bot.database_url, discord.world.guild, films=frozenset())  # every film off
     bot.start()
     bob = discord.member("bob")
 
@@ -68,7 +68,7 @@ def test_the_no_repeat_cycle_and_spoiler_gating_survive_a_restart(fresh_discord,
     shown += [draw() for _ in range(len(FRANCHISE_FACTS) - half)]
     assert sorted(shown) == FRANCHISE_FACTS  # only Franchise facts, each exactly once
     assert draw() != shown[-1]  # a new cycle, not starting with the fact just shown
-    assert read_rows(bot.db_path, "SELECT next_seq FROM fact_channel_cycles") == [
+    assert read_rows(bot.database_url, "SELECT next_seq FROM fact_channel_cycles") == [
         (len(FRANCHISE_FACTS) + 1,)]  # one row per channel, numbering every showing
     refused = reply(discord, bob, "random", {"film": "Rocky"}, channel=trivia)
     assert refused.ephemeral and "switched off" in refused.content

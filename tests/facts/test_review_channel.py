@@ -52,7 +52,7 @@ def review_post(gym: FactsGym, label: str) -> Message:
 
 
 def status_of(db_path, label: str) -> str:  # type: ignore[no-untyped-def]
-    [(status,)] = read_rows(db_path, "SELECT status FROM fact_submissions WHERE id = ?",
+    [(status,)] = read_rows(db_path, "SELECT status FROM fact_submissions WHERE id = $1",
                             (int(label[1:]),))
     return status
 
@@ -80,7 +80,7 @@ def test_an_ordinary_member_is_refused_and_the_moderator_role_is_enough(gym, sha
     assert refused.ephemeral and "Only moderators" in refused.content
     opened = click(discord, bystander, post, label="Reject")
     assert opened.modal is None  # no form for a member who may not use it
-    assert status_of(shared_bot.db_path, label) == "pending" and post.edits == 0
+    assert status_of(shared_bot.database_url, label) == "pending" and post.edits == 0
     # The judge has only the role set as the server's moderator role, no Manage Messages.
     record = click(discord, gym.members["judge"], post, label="Approve")
     assert record.response_type == UPDATE_MESSAGE
@@ -110,9 +110,9 @@ def test_two_moderators_approving_at_once_record_one_decision(gym, shared_bot):
     assert told.ephemeral
     assert told.content == (f"{label} was already approved by {winner.user.username}; nothing "
                             "was changed.")
-    assert status_of(shared_bot.db_path, label) == "approved"
-    assert read_rows(shared_bot.db_path,
-                     "SELECT user_id FROM fact_deciders WHERE submission_id = ?",
+    assert status_of(shared_bot.database_url, label) == "approved"
+    assert read_rows(shared_bot.database_url,
+                     "SELECT user_id FROM fact_deciders WHERE submission_id = $1",
                      (int(label[1:]),)) == [(winner.user.id,)]
     assert len(dms_about(discord, author, label)) == 1
     assert discord.emu.violations == []
@@ -134,7 +134,7 @@ def test_forged_ids_from_another_server_change_nothing(gym, shared_bot):
         assert told.ephemeral
         assert told.content == f"There is no submitted fact {label} on this server; nothing was " \
                                "changed."
-    assert status_of(shared_bot.db_path, label) == "pending"
+    assert status_of(shared_bot.database_url, label) == "pending"
     assert discord.emu.dms_to(author) == []
 
 
@@ -149,7 +149,7 @@ def test_closed_dms_change_nothing_but_the_moderator_is_told(gym, shared_bot):
     note = discord.emu.message(record.followup_ids[0])
     assert note.ephemeral and "couldn't send the member a direct message" in note.content
     assert post.embeds[0]["title"] == f"Fact {label} · approved"
-    assert status_of(shared_bot.db_path, label) == "approved"
+    assert status_of(shared_bot.database_url, label) == "approved"
     assert discord.emu.dms_to(author) == []
 
 
@@ -176,6 +176,6 @@ def test_the_suggest_button_of_a_daily_post_opens_the_form(gym, shared_bot):
     record = discord.call(discord.emu.submit_modal(author, opened, {"text": text,
                                                                     "film": "Creed"}))
     label = label_of(answer_to(discord, record))
-    assert read_rows(shared_bot.db_path,
-                     "SELECT text, film, status FROM fact_submissions WHERE id = ?",
+    assert read_rows(shared_bot.database_url,
+                     "SELECT text, film, status FROM fact_submissions WHERE id = $1",
                      (int(label[1:]),)) == [(text, "Creed", "pending")]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
+from bot.db import DatabaseUrl
 from tests.conftest import Discord
 from tests.support.botproc import BotProcess
+from tests.support.dbaccess import query
 
 _numbers = itertools.count(1)
 
@@ -27,10 +27,9 @@ def newcomer(discord) -> Callable:  # type: ignore[no-untyped-def, type-arg]
     return make
 
 
-def read_rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
-    """Read the bot's database from the test process (WAL lets a second reader in)."""
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        return conn.execute(sql, params).fetchall()
+def read_rows(url: DatabaseUrl, sql: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
+    """Read the bot's database from the test process (committed data only)."""
+    return query(url, sql, params)
 
 
 @pytest.fixture(scope="module")

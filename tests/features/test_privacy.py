@@ -21,8 +21,8 @@ def _run(discord, member, sub, options=None):  # type: ignore[no-untyped-def]
 
 
 def _member_rows(bot, discord, member) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
-    return read_rows(bot.db_path, "SELECT display_name FROM members WHERE guild_id = ? "
-                     "AND user_id = ?", (discord.world.guild.id, member.user.id))
+    return read_rows(bot.database_url, "SELECT display_name FROM members WHERE guild_id = $1 "
+                     "AND user_id = $2", (discord.world.guild.id, member.user.id))
 
 
 @pytest.fixture()
@@ -53,7 +53,7 @@ def test_delete_after_confirmation_removes_the_member_and_says_what_went(
     assert _member_rows(shared_bot, discord, leaving) == []
     assert _member_rows(shared_bot, discord, staying) == [(staying.display_name,)]
     # The opt-out is a choice, not data about them: it stays and keeps protecting them.
-    assert read_rows(shared_bot.db_path, "SELECT motivate FROM user_preferences WHERE "
+    assert read_rows(shared_bot.database_url, "SELECT motivate FROM user_preferences WHERE "
                      "user_id = ?", (leaving.user.id,)) == [(0,)]
     assert discord.emu.violations == []
 
@@ -87,10 +87,10 @@ def test_global_leaderboard_choice_is_stored_both_ways(discord, shared_bot, newc
     member = newcomer("private")
     reply = _run(discord, member, "global-leaderboard", {"setting": "off"})
     assert reply.ephemeral and "no longer appear on the global leaderboard" in reply.content
-    query = "SELECT global_leaderboard, motivate FROM user_preferences WHERE user_id = ?"
-    assert read_rows(shared_bot.db_path, query, (member.user.id,)) == [(0, 1)]
+    query = "SELECT global_leaderboard, motivate FROM user_preferences WHERE user_id = $1"
+    assert read_rows(shared_bot.database_url, query, (member.user.id,)) == [(0, 1)]
     _run(discord, member, "global-leaderboard", {"setting": "on"})
-    assert read_rows(shared_bot.db_path, query, (member.user.id,)) == [(1, 1)]
+    assert read_rows(shared_bot.database_url, query, (member.user.id,)) == [(1, 1)]
     assert "global leaderboard on" in _run(discord, member, "show").content
 
 
@@ -99,15 +99,15 @@ FACTS = ("The zoo keeper at the Philadelphia aquarium scene was a stagehand in a
          "A crew member's dog wandered into the meat locker set and stayed for the whole day.")
 
 
-async def _with_facts(db_path, work):  # type: ignore[no-untyped-def]
-    db = await Database.open(db_path, migrate=False)
+async def _with_facts(url, work):  # type: ignore[no-untyped-def]
+    db = await Database.open(url, migrate=False)
     try:
         return await work(FactRepository(db))
     finally:
         await db.close()
 
 
-def _facts(db_path, guild_id) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
+def _facts(url, guild_id) -> list[tuple]:  # type: ignore[no-untyped-def, type-arg]
     """Every fact submission of the server, read through the facts repository."""
 
     async def read(facts: FactRepository) -> list[tuple]:  # type: ignore[type-arg]
@@ -115,7 +115,7 @@ def _facts(db_path, guild_id) -> list[tuple]:  # type: ignore[no-untyped-def, ty
         return sorted(((f.text, f.status, f.submitter_id) for f in found),
                       key=lambda fact: FACTS.index(fact[0]))
 
-    return asyncio.run(_with_facts(db_path, read))
+    return asyncio.run(_with_facts(url, read))
 
 
 def test_delete_drops_unapproved_facts_and_the_credit_on_approved_ones(fresh_discord, make_bot):
@@ -138,11 +138,11 @@ def test_delete_drops_unapproved_facts_and_the_credit_on_approved_ones(fresh_dis
         await facts.submit(guild_id, leaving.user.id, FACTS[1], "Rocky", None, now)
         await facts.submit(guild_id, staying.user.id, FACTS[2], "Rocky", None, now)
 
-    asyncio.run(_with_facts(bot.db_path, suggest_more))
+    asyncio.run(_with_facts(bot.database_url, suggest_more))
     review = discord.call(discord.emu.command(mod, "fact", sub="review"))  # the oldest: FACTS[0]
     discord.call(discord.emu.click(mod, discord.emu.message(review.original_message_id),
                                    label="Approve"))
-    assert _facts(bot.db_path, guild_id) == [(FACTS[0], Status.APPROVED, leaving.user.id),
+    assert _facts(bot.database_url, guild_id) == [(FACTS[0], Status.APPROVED, leaving.user.id),
                                              (FACTS[1], Status.PENDING, leaving.user.id),
                                              (FACTS[2], Status.PENDING, staying.user.id)]
 
@@ -152,7 +152,7 @@ def test_delete_drops_unapproved_facts_and_the_credit_on_approved_ones(fresh_dis
     assert "fact suggestions not approved (pending, rejected or removed): 1" in prompt.content
     # The approved fact stays in the pool, credited to nobody; the pending one is gone;
     # the other member's suggestion is untouched.
-    assert _facts(bot.db_path, guild_id) == [(FACTS[0], Status.APPROVED, None),
+    assert _facts(bot.database_url, guild_id) == [(FACTS[0], Status.APPROVED, None),
                                              (FACTS[2], Status.PENDING, staying.user.id)]
     assert discord.emu.violations == []
     bot.stop()

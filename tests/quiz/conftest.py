@@ -4,10 +4,8 @@ a fresh server per test so the tests never depend on each other's state or order
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +13,9 @@ import pytest
 from bot.content import Question, load_content
 from bot.emulator.model import Channel, Guild, Member, Message
 from bot.emulator.permissions import DEFAULT_EVERYONE, MANAGE_MESSAGES
-from tests.conftest import Discord
+from tests.conftest import BACKENDS, Discord, new_bot_database
 from tests.support.botproc import BotProcess
+from tests.support.dbaccess import execute, query
 
 TIMER_SCALE = 0.2  # a 10-second question lasts 2 s, the pause between questions 0.8 s
 QUIZ_ENV = {"ROCKY_TEST_TIMER_SCALE": str(TIMER_SCALE),
@@ -25,10 +24,14 @@ QUESTIONS: dict[str, Question] = {q.prompt: q for q in load_content().questions}
 _clubs = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def quiz_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Discord, BotProcess]]:
+@pytest.fixture(scope="session", params=BACKENDS)
+def quiz_env(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+             ) -> Iterator[tuple[Discord, BotProcess]]:
+    """The quiz bot, once per backend: every quiz end-to-end test runs on both."""
     discord = Discord()
-    bot = BotProcess(discord.emu, tmp_path_factory.mktemp("quiz-bot"), extra_env=QUIZ_ENV)
+    folder = tmp_path_factory.mktemp("quiz-bot")
+    bot = BotProcess(discord.emu, folder, extra_env=QUIZ_ENV,
+                     database=new_bot_database(request, folder, request.param))
     try:
         bot.start()
         yield discord, bot
@@ -128,22 +131,13 @@ def new_club(discord: Discord, members: tuple[str, ...] = ("alice", "bob", "caro
 
 
 def read_db(bot: BotProcess, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Read the bot's database (committed data only) through a read-only connection."""
-    conn = sqlite3.connect(f"file:{Path(bot.db_path)}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+    """Read the bot's database (committed data only) through a connection of its own."""
+    return query(bot.database_url, sql, params)
 
 
 def write_db(bot: BotProcess, sql: str, params: tuple[Any, ...] = ()) -> None:
     """Stand in for another feature's command (e.g. /config films) by writing its rows."""
-    conn = sqlite3.connect(bot.db_path, timeout=5)
-    try:
-        with conn:
-            conn.execute(sql, params)
-    finally:
-        conn.close()
+    execute(bot.database_url, sql, params)
 
 
 def game_id_of(message: Message) -> int:

@@ -94,7 +94,7 @@ def test_the_daily_post_has_an_answer_button_and_recaps_yesterday(club, quiz_env
     # Clicked today, tomorrow's post still gives today's question, with a note.
     early = club.reply(club.click("bob", tomorrow, label="Answer"))
     assert "already did today's roadwork" in early.embeds[0]["description"]
-    assert read_db(bot, "SELECT COUNT(*) FROM quiz_daily_answers WHERE guild_id = ?",
+    assert read_db(bot, "SELECT COUNT(*) FROM quiz_daily_answers WHERE guild_id = $1",
                    (club.guild.id,)) == [(3,)]
     assert club.emu.violations == [] and club.emu.pinging_messages() == []
 
@@ -106,7 +106,7 @@ def test_a_daily_answer_delivered_twice_counts_once(club, quiz_env):
     club.run(club.emu.redeliver(record))
     bot.wait_for_log(f"interaction {record.id} was already recorded")
     assert read_db(bot, "SELECT COUNT(*), SUM(points) FROM quiz_daily_answers "
-                        "WHERE guild_id = ?", (club.guild.id,))[0][0] == 1
+                        "WHERE guild_id = $1", (club.guild.id,))[0][0] == 1
     stats = club.reply(club.command("carol", "stats"))
     assert fields(stats)["Answered"] == "1 (1 right)"
     assert club.emu.violations == []

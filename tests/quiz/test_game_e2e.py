@@ -155,7 +155,7 @@ def test_questions_come_only_from_the_films_the_server_enabled(club, quiz_env):
     _, bot = quiz_env
     for film in ("Rocky II", "Rocky III", "Rocky IV", "Rocky V", "Rocky Balboa", "Creed",
                  "Creed II", "Creed III"):
-        write_db(bot, "INSERT INTO guild_disabled_films (guild_id, film) VALUES (?, ?)",
+        write_db(bot, "INSERT INTO guild_disabled_films (guild_id, film) VALUES ($1, $2)",
                  (club.guild.id, film))
     choices = club.run(club.emu.autocomplete(club.members["alice"], "quiz", "film",
                                              {"film": ""}, sub="start",
@@ -192,10 +192,10 @@ def test_an_answer_delivered_twice_is_recorded_and_answered_once(club, quiz_env)
                  and r.path.split("/")[4] == str(record.id)]
     assert len(callbacks) == 1 and not record.rejected
     game = game_id_of(q1)
-    assert read_db(bot, "SELECT user_id, interaction_id FROM quiz_answers WHERE game_id = ?",
+    assert read_db(bot, "SELECT user_id, interaction_id FROM quiz_answers WHERE game_id = $1",
                    (game,)) == [(club.members["bob"].user.id, record.id)]
     club.command("alice", "quiz", sub="stop")
     club.standings(timeout=5)
-    assert read_db(bot, "SELECT points > 0 FROM quiz_answers WHERE game_id = ?", (game,)) == [
+    assert read_db(bot, "SELECT points > 0 FROM quiz_answers WHERE game_id = $1", (game,)) == [
         (1,)]
     assert club.emu.violations == []

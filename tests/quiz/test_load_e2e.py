@@ -43,7 +43,7 @@ def test_200_members_clicking_at_once_each_get_one_answer_and_a_response(quiz_en
     assert all("already answered" in club.reply(r).content for r in second)
 
     game = game_id_of(q1)
-    rows = read_db(bot, "SELECT user_id, option FROM quiz_answers WHERE game_id = ?", (game,))
+    rows = read_db(bot, "SELECT user_id, option FROM quiz_answers WHERE game_id = $1", (game,))
     # Exactly one row each, holding the option of the member's first click.
     expected = {m.user.id: int(buttons[i % 4]["custom_id"][-1]) for i, m in enumerate(crowd)}
     assert len(rows) == CROWD and dict(rows) == expected

@@ -57,7 +57,7 @@ def test_a_game_resumes_after_a_clean_restart_and_after_a_kill(fresh_discord, ma
     assert "This game has ended" in ended.content
 
     # Recovery closed the other game at start-up, seconds before these standings.
-    assert read_db(bot, "SELECT status FROM quiz_games WHERE game_id = ?",
+    assert read_db(bot, "SELECT status FROM quiz_games WHERE game_id = $1",
                    (game_id_of(t1),)) == [("abandoned",)]
     stats = club.reply(club.command("carol", "stats"))
     values = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}

@@ -10,17 +10,18 @@ must be untouched.
 
 from __future__ import annotations
 
-import sqlite3
+import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.db import Database, DatabaseUrl
 from tests.conftest import Discord
 from tests.facts.conftest import button, label_of, plant, submit
 from tests.quiz.conftest import Club, new_club
 from tests.support.botproc import BotProcess
+from tests.support.dbaccess import in_own_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -41,24 +42,26 @@ def servers(tmp_path_factory: pytest.TempPathFactory
     discord.stop()
 
 
-def snapshot(db_path: Path, guild_id: int) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(url: DatabaseUrl, guild_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table that belongs to `guild_id`, except when members were last seen."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        rows = {}
-        for table in tables:
-            columns = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
-            if "guild_id" not in columns:
-                continue
-            kept = [c for c in columns if c != "last_seen_at"]
-            rows[table] = sorted(conn.execute(
-                f"SELECT {', '.join(kept)} FROM {table} WHERE guild_id = ?", (guild_id,)),
-                key=repr)
-        return rows
-    finally:
-        conn.close()
+
+    async def read() -> dict[str, list[tuple[Any, ...]]]:
+        db = await Database.open(url, migrate=False)
+        try:
+            rows = {}
+            for table in await db.tables():
+                columns = await db.columns(table)
+                if "guild_id" not in columns:
+                    continue
+                kept = [c for c in columns if c != "last_seen_at"]
+                rows[table] = sorted((tuple(r) for r in await db.fetch_all(
+                    f"SELECT {', '.join(kept)} FROM {table} WHERE guild_id = $1", (guild_id,))),
+                    key=repr)
+            return rows
+        finally:
+            await db.close()
+
+    return in_own_thread(lambda: asyncio.run(read()))
 
 
 def seed(discord: Discord, club: Club, owner_name: str, writer: str) -> None:
@@ -123,7 +126,7 @@ def test_admin_and_moderator_actions_are_refused_for_ordinary_members(servers):
     discord, bot, home, _ = servers
     seed(discord, home, "home", "bob")
     assert home.command("alice", "quote").answered  # alice is known before the snapshot
-    before = snapshot(bot.db_path, home.guild.id)
+    before = snapshot(bot.database_url, home.guild.id)
     alice = home.members["alice"]
     admin_commands = [c for c in discord.emu.global_commands
                       if c.get("default_member_permissions") not in (None, "0")]
@@ -145,14 +148,14 @@ def test_admin_and_moderator_actions_are_refused_for_ordinary_members(servers):
     stop = home.command("alice", "quiz", sub="stop")
     _assert_refused(discord, stop, "/quiz stop by a member who did not start it")
     assert tried >= 10
-    assert snapshot(bot.db_path, home.guild.id) == before, "a refused action changed data"
+    assert snapshot(bot.database_url, home.guild.id) == before, "a refused action changed data"
 
 
 def test_forged_custom_ids_are_refused_and_change_nothing(servers):
     discord, bot, home, away = servers
     seed(discord, away, "away", "zelda")
-    home_before = snapshot(bot.db_path, home.guild.id)
-    away_before = snapshot(bot.db_path, away.guild.id)
+    home_before = snapshot(bot.database_url, home.guild.id)
+    away_before = snapshot(bot.database_url, away.guild.id)
     away_fact = away_before["fact_submissions"][0][0]
     away_game = away_before["quiz_games"][0][0]
     bob_id = home.members["bob"].user.id
@@ -167,13 +170,13 @@ def test_forged_custom_ids_are_refused_and_change_nothing(servers):
         record = discord.call(discord.emu.click(home.members["alice"], planted,
                                                 custom_id=custom_id))
         _assert_refused(discord, record, f"forged {custom_id}")
-    assert snapshot(bot.db_path, home.guild.id) == home_before
-    assert snapshot(bot.db_path, away.guild.id) == away_before
+    assert snapshot(bot.database_url, home.guild.id) == home_before
+    assert snapshot(bot.database_url, away.guild.id) == away_before
 
 
 def test_a_server_never_reads_or_changes_another_servers_data(servers):
     discord, bot, home, away = servers
-    away_before = snapshot(bot.db_path, away.guild.id)
+    away_before = snapshot(bot.database_url, away.guild.id)
     alice = home.members["alice"]
     outputs = []
     for name, sub, options in (
@@ -189,4 +192,4 @@ def test_a_server_never_reads_or_changes_another_servers_data(servers):
     for stranger in ("zelda", "quincy"):
         assert stranger not in seen, f"{stranger} of another server shows up here"
     assert "away says" not in seen, "another server's submitted fact shows up here"
-    assert snapshot(bot.db_path, away.guild.id) == away_before
+    assert snapshot(bot.database_url, away.guild.id) == away_before

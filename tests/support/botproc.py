@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from bot.db import DatabaseUrl
 from bot.emulator import Emulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,10 +21,11 @@ class BotProcess:
     """One bot process. `start()` returns once the bot logged that it is ready."""
 
     def __init__(self, emulator: Emulator, workdir: Path, *,
-                 extra_env: dict[str, str] | None = None, name: str = "bot") -> None:
+                 extra_env: dict[str, str] | None = None, name: str = "bot",
+                 database: DatabaseUrl | None = None) -> None:
         self.emulator = emulator
         self.workdir = workdir
-        self.db_path = workdir / "rocky.db"
+        self.database_url = database or DatabaseUrl.sqlite(workdir / "rocky.db")
         self.log_path = workdir / f"{name}.log"
         self.extra_env = extra_env or {}
         self.proc: subprocess.Popen[bytes] | None = None
@@ -34,7 +36,7 @@ class BotProcess:
                if not k.startswith(("DISCORD_", "ROCKY_", "DATABASE_", "CONTENT_"))}
         env.update({
             "DISCORD_TOKEN": TEST_TOKEN,
-            "DATABASE_PATH": str(self.db_path),
+            "DATABASE_URL": self.database_url.dsn or f"sqlite:///{self.database_url.path}",
             "DISCORD_API_BASE": self.emulator.api_base,
             "DISCORD_GATEWAY_URL": self.emulator.gateway_url,
             "LOG_LEVEL": "INFO",
@@ -57,6 +59,12 @@ class BotProcess:
         log.close()
         self.wait_for_log(READY_MARK, timeout)
         return self
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file (for the tests that are about SQLite's file itself)."""
+        assert self.database_url.path is not None, "this bot runs on PostgreSQL"
+        return self.database_url.path
 
     def new_log(self) -> str:
         """What the bot logged since the last start."""
