@@ -16,7 +16,7 @@ from bot.core.error_handler import RockyTree
 from bot.core.heartbeat import HEARTBEAT_EVERY, write_heartbeat
 from bot.core.routes import Router
 from bot.core.sync import sync_if_changed
-from bot.db import Database
+from bot.db import Database, DatabaseUnavailable
 from bot.db.repositories import (
     AppStateRepository,
     GuildConfigRepository,
@@ -148,6 +148,8 @@ class RockyBot(commands.Bot):
         if stored.cancelled() or stored.exception() is None:
             return
         self._names_seen.pop(key, None)  # so the next interaction tries again
+        if isinstance(stored.exception(), DatabaseUnavailable):
+            return  # an outage: the interaction's own write fails too, and reports it once
         log.error("could not store the member %s of server %s", key[1], key[0],
                   exc_info=stored.exception())
 

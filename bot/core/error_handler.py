@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 
 import discord
 from discord import app_commands
 
+from bot.db import DatabaseUnavailable
 from bot.errors import UserFacingError
 from bot.ui.embeds import echo
 
 MAX_SENTENCE = 1900  # Discord's content limit is 2,000 characters
 log = logging.getLogger("bot.errors")
+
+CANNOT_SAVE = ("I can't save anything right now (my database is not reachable), so nothing of "
+               "this was recorded. Please try again in a minute.")
+# While the database is away every request fails the same way: log the outage, not each request.
+OUTAGE_LOG_EVERY = 60.0
+_last_outage_logged = -OUTAGE_LOG_EVERY
 
 
 def describe(error: Exception) -> str | None:
@@ -21,6 +29,9 @@ def describe(error: Exception) -> str | None:
         error = error.original
     if isinstance(error, UserFacingError):
         return error.message
+    if isinstance(error, DatabaseUnavailable):
+        _log_outage(error)
+        return CANNOT_SAVE
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works only in a server: run it in one of the server's channels."
     if isinstance(error, app_commands.MissingPermissions):
@@ -35,6 +46,15 @@ def describe(error: Exception) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return None
+
+
+def _log_outage(error: DatabaseUnavailable) -> None:
+    global _last_outage_logged
+    now = time.monotonic()
+    if now - _last_outage_logged >= OUTAGE_LOG_EVERY:
+        _last_outage_logged = now
+        log.warning("the database is unavailable (%s); members are told nothing was saved "
+                    "(logged at most once a minute while it lasts)", error)
 
 
 def _names(permissions: list[str]) -> str:

@@ -12,6 +12,7 @@ STALE_AFTER = 30.0
 
 def write_heartbeat(path: Path, *, connected: bool, guilds: int) -> None:
     tmp = path.with_name(path.name + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)  # data/ beside a PostgreSQL-backed bot
     tmp.write_text(json.dumps({"at": time.time(), "connected": connected, "guilds": guilds}))
     tmp.replace(path)  # atomic: the health check never reads half a file
 

@@ -153,6 +153,8 @@ def test_the_answer_count_is_edited_in_batches_within_the_rate_limit(club, quiz_
 
 def test_questions_come_only_from_the_films_the_server_enabled(club, quiz_env):
     _, bot = quiz_env
+    write_db(bot, "INSERT INTO guilds (guild_id, name, joined_at) VALUES ($1, 'club', 'now') "
+             "ON CONFLICT (guild_id) DO NOTHING", (club.guild.id,))  # the films' foreign key
     for film in ("Rocky II", "Rocky III", "Rocky IV", "Rocky V", "Rocky Balboa", "Creed",
                  "Creed II", "Creed III"):
         write_db(bot, "INSERT INTO guild_disabled_films (guild_id, film) VALUES ($1, $2)",

@@ -79,6 +79,7 @@ class PostgresServer:
             "--no-sync"), check=True, capture_output=True)
         self.port = _free_port()
         # fsync off: the tests crash bot processes and restart the server, never the machine.
+        # (-l: the server's output goes to a file, never to our pipes, which would stay open.)
         options = (f"-k {self._folder} -h 127.0.0.1 -p {self.port} -c fsync=off "
                    "-c max_connections=300")
         subprocess.run(self._as_server_user(
@@ -92,7 +93,7 @@ class PostgresServer:
         assert self._bin is not None and self._folder is not None, "only our own server"
         subprocess.run(self._as_server_user(
             str(self._bin / "pg_ctl"), "-D", str(self._folder / "data"), "-m", mode, "-w",
-            "restart"), check=True, capture_output=True)
+            "-l", str(self._folder / "log"), "restart"), check=True, capture_output=True)
 
     def stop(self) -> None:
         if self._bin is None or self._folder is None:
