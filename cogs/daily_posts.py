@@ -21,6 +21,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.content.models import MOTIVATIONAL
 from bot.core.bot import RockyBot
 from bot.db.repositories.schedule import ScheduledPost, ScheduleRepository
 from bot.domain.schedule import (
@@ -34,6 +35,7 @@ from bot.ui.embeds import quote_embed
 
 log = logging.getLogger(__name__)
 
+DAILY_QUOTE_MOOD: str | None = MOTIVATIONAL  # the daily quote's mood unless told otherwise
 TICK_SECONDS = 60.0  # how often the scheduler looks; multiplied by settings.timer_scale
 STOP_GRACE_SECONDS = 5.0  # on shutdown, how long a post in progress may take to finish
 
@@ -210,10 +212,18 @@ class DailyPosts(commands.Cog):
 
     # -- the quote poster --------------------------------------------------------------------
     async def post_daily_quote(self, guild_id: int, channel: discord.abc.Messageable,
-                               day: date) -> None:
-        """A quote from the server's enabled films (spoiler gating), as an embed."""
+                               day: date, mood: str | None = DAILY_QUOTE_MOOD) -> None:
+        """A `mood` quote (None: any) from the server's enabled films (spoiler gating).
+
+        With no line of that mood from those films, any line from them is better than none.
+        """
         films = (await self.bot.guild_config.get(guild_id)).enabled_films
-        pool = [q for q in self.bot.content.quotes if q.film in films]
+        pool = self.bot.content.quotes_for(films, mood=mood)
+        if not pool and mood is not None:
+            self._once(("no mood", guild_id, mood), logging.INFO,
+                       "no %s quote from the films server %s has on; any mood instead",
+                       mood, guild_id)
+            pool = self.bot.content.quotes_for(films)
         if not pool:
             self._once(("no quotes", guild_id), logging.WARNING,
                        "no quote from the films server %s has on; no daily quote", guild_id)

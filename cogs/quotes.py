@@ -1,4 +1,7 @@
-"""/quote and /motivate: motivational lines from the films, with film and speaking character."""
+"""/quote and /motivate: lines from the films, with film, speaking character and mood.
+
+/motivate only ever sends a motivational line; /quote can be narrowed to any mood.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.content.models import MOODS, MOTIVATIONAL
 from bot.core.bot import RockyBot
 from bot.domain.films import FILMS
 from bot.domain.motivation import SENDER_EVERY, TARGET_EVERY, MotivationLimiter, Wait
@@ -13,6 +17,7 @@ from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.ui.embeds import echo, quote_embed, safe
 
 MAX_CHOICES = 25
+MOOD_CHOICES = [app_commands.Choice(name=mood.capitalize(), value=mood) for mood in MOODS]
 
 
 def _matching(values: list[str] | tuple[str, ...], typed: str) -> list[app_commands.Choice[str]]:
@@ -30,20 +35,25 @@ def _wait_sentence(wait: Wait, target: discord.Member) -> str:
 
 
 class Quotes(commands.Cog):
-    """Motivational lines from the films, for you or for another member."""
+    """Lines from the films by film, character or mood (motivational, funny, menacing, tender,
+    iconic); /motivate sends a member a motivational one."""
 
     def __init__(self, bot: RockyBot) -> None:
         self.bot = bot
         scale = bot.settings.timer_scale
         self.limiter = MotivationLimiter(SENDER_EVERY * scale, TARGET_EVERY * scale)
 
-    @app_commands.command(name="quote", description="A motivational line from the Rocky films",
-                          extras={"example": '/quote film:"Rocky IV" character:"Ivan Drago"'})
-    @app_commands.describe(film="Only quotes from this film", character="Only this character")
+    @app_commands.command(name="quote", description="A line from the films, by film, character "
+                                                    "or mood",
+                          extras={"example": '/quote film:"Rocky IV" mood:Menacing'})
+    @app_commands.describe(film="Only quotes from this film", character="Only this character",
+                           mood="Only lines of this mood (motivational, funny, menacing, ...)")
+    @app_commands.choices(mood=MOOD_CHOICES)
     @app_commands.guild_only()
     async def quote(self, interaction: discord.Interaction,
                     film: app_commands.Range[str, 1, 100] | None = None,
-                    character: app_commands.Range[str, 1, 100] | None = None) -> None:
+                    character: app_commands.Range[str, 1, 100] | None = None,
+                    mood: app_commands.Choice[str] | None = None) -> None:
         library = self.bot.content
         # Autocomplete is only a suggestion: the submitted value is checked again here.
         if film is not None and film not in FILMS:
@@ -52,13 +62,14 @@ class Quotes(commands.Cog):
         if character is not None and character not in library.characters():
             raise InvalidInput(
                 f"No quotes from {echo(character)}; pick a character from the list.")
-        pool = library.quotes_for(film, character)
+        pool = library.quotes_for(film, character, mood.value if mood is not None else None)
         if not pool:
-            raise NotFound("No quote matches that film and character; try fewer filters.")
+            raise NotFound("No quote matches those filters; try fewer of them.")
         chosen = self.bot.rng.choice(pool)
         await interaction.response.send_message(embed=quote_embed(chosen))
 
-    @app_commands.command(name="motivate", description="Send another member a line from the films",
+    @app_commands.command(name="motivate",
+                          description="Send another member a motivational line from the films",
                           extras={"example": "/motivate member:@alice"})
     @app_commands.describe(member="Who needs it (they are the only one the message notifies)")
     @app_commands.guild_only()
@@ -72,13 +83,15 @@ class Quotes(commands.Cog):
         if not (await self.bot.preferences.get(member.id)).motivate:
             raise NotAllowed(f"{safe(member.display_name)} has chosen not to be motivated by "
                              "the bot; try /quote for yourself instead.")
-        if not self.bot.content.quotes:
-            raise NotFound("There are no quotes loaded; ask the bot's owner to add a quotes pack.")
+        pool = self.bot.content.quotes_for(mood=MOTIVATIONAL)
+        if not pool:
+            raise NotFound("There are no motivational quotes loaded; ask the bot's owner to add "
+                           "a quotes pack.")
         wait = self.limiter.try_send(member.guild.id, interaction.user.id, member.id,
                                      self.bot.clock())
         if wait is not None:
             raise Conflict(_wait_sentence(wait, member))
-        chosen = self.bot.rng.choice(self.bot.content.quotes)
+        chosen = self.bot.rng.choice(pool)
         sender = safe(interaction.user.display_name)
         # The target's mention is the only one allowed to notify anyone.
         await interaction.response.send_message(
@@ -96,7 +109,7 @@ class Quotes(commands.Cog):
     async def character_autocomplete(self, interaction: discord.Interaction, current: str
                                      ) -> list[app_commands.Choice[str]]:
         film = getattr(interaction.namespace, "film", None)
-        pool = self.bot.content.quotes_for(film if film in FILMS else None, None)
+        pool = self.bot.content.quotes_for(film if film in FILMS else None)
         return _matching(sorted({q.character for q in pool}), current)
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.content.loader import ContentError, load_content
+from bot.content.models import MOODS
 from bot.content.stats import content_stats
-from bot.content.validation import Problem
+from bot.content.validation import QUESTION_KINDS, Problem
 from bot.domain.films import DIFFICULTIES, FILM_TAGS
 
 
@@ -59,4 +60,18 @@ def _stats_table(stats: dict) -> str:
     lines += ["", f"{'difficulty':<14}{'questions':>11}"]
     for level in DIFFICULTIES:
         lines.append(f"{level:<14}{stats['questions_by_difficulty'][level]:>11}")
+    lines += ["", f"{'question kind':<14}{'questions':>11}"]
+    for kind in QUESTION_KINDS:
+        lines.append(f"{kind:<14}{stats['questions_by_kind'][kind]:>11}")
+    lines += ["", f"{'quote mood':<14}{'quotes':>11}"]
+    for mood in MOODS:
+        lines.append(f"{mood:<14}{stats['quotes_by_mood'][mood]:>11}")
+    films = sum(1 for count in stats["motivational_quotes_by_film"].values() if count)
+    lines.append(f"motivational lines from {films} films, "
+                 f"said by {stats['motivational_characters']} characters")
+    lines += ["", f"sources on {stats['source_hosts']} hosts; the "
+                  f"{len(stats['sources_by_host'])} most cited:",
+              f"{'host':<40}{'items':>7}"]
+    for row in stats["sources_by_host"]:
+        lines.append(f"{row['host']:<40}{row['items']:>7}")
     return "\n".join(lines)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import bot
+from bot.content.hosts import BUILT_IN, HOSTS_FILE, HostRules, hosts_file, parse_host_rules
 from bot.content.models import ContentLibrary, Item
 from bot.content.validation import (
     FILE_ITEM,
     KINDS,
     Problem,
     duplicate_id_problems,
+    read_toml,
     validate_file,
 )
 
@@ -69,12 +71,19 @@ def _collect(
         roots.append((Path(extra_dir), False))
 
     problems: list[Problem] = []
+    # The refused hosts of every folder apply to all packs: an owner may add hosts, not drop any.
+    hosts = BUILT_IN
+    for root, _ in roots:
+        root_hosts, host_problems = load_host_rules(root)
+        hosts = hosts.merged(root_hosts)
+        problems.extend(host_problems)
+
     located: dict[str, list[tuple[str, Item]]] = {kind: [] for kind in KINDS}
     for root, required in roots:
         problems.extend(_layout_problems(root, required))
         for kind in KINDS:
             for path in pack_files(root, kind):
-                items, file_problems = validate_file(path, kind)
+                items, file_problems = validate_file(path, kind, hosts)
                 problems.extend(file_problems)
                 located[kind].extend((str(path), item) for item in items)
 
@@ -82,6 +91,18 @@ def _collect(
         problems.extend(duplicate_id_problems(located[kind]))
     items = {kind: [item for _, item in located[kind]] for kind in KINDS}
     return items, problems
+
+
+def load_host_rules(root: Path) -> tuple[HostRules, list[Problem]]:
+    """The refused source hosts listed in `root`/source-hosts.toml (none if it is absent)."""
+    path = hosts_file(root)
+    if not path.is_file():
+        return BUILT_IN, []
+    data, problems = read_toml(path)
+    if data is None:
+        return BUILT_IN, problems
+    rules, messages = parse_host_rules(data)
+    return rules, [Problem(str(path), FILE_ITEM, message) for message in messages]
 
 
 def _layout_problems(root: Path, required: bool) -> list[Problem]:
@@ -95,10 +116,10 @@ def _layout_problems(root: Path, required: bool) -> list[Problem]:
                 expected = PACK_FILES.get(kind) or f"{PACK_FOLDERS[kind]}/*.toml"
                 problems.append(Problem(str(root), FILE_ITEM, f"no {kind} pack ({expected})"))
     for stray in sorted(root.glob("*.toml")):
-        if stray.name not in PACK_FILES.values():
+        if stray.name not in (*PACK_FILES.values(), HOSTS_FILE):
             message = (
                 "unexpected file; facts and questions go in facts/ and questions/, "
-                "songs and quotes in songs.toml and quotes.toml"
+                f"songs and quotes in songs.toml and quotes.toml, refused hosts in {HOSTS_FILE}"
             )
             problems.append(Problem(str(stray), FILE_ITEM, message))
     return problems

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from urllib.parse import quote, quote_plus
 
 from bot.domain.films import film_order
+
+# What a quote does for the one who reads it; a quote has one or more.
+MOTIVATIONAL = "motivational"
+MOODS: tuple[str, ...] = (MOTIVATIONAL, "funny", "menacing", "tender", "iconic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +78,16 @@ class Quote:
     source: str
     text: str
     character: str
+    moods: tuple[str, ...]
     scene: str | None = None
 
     @property
     def film(self) -> str:
         return self.films[0]
+
+    @property
+    def motivational(self) -> bool:
+        return MOTIVATIONAL in self.moods
 
 
 Item = Fact | Question | Song | Quote
@@ -130,16 +139,29 @@ class ContentLibrary:
         )
 
     def quotes_for(
-        self, film: str | None = None, character: str | None = None
-    ) -> tuple[Quote, ...]:
-        """Quotes from `film` said by `character`; the character match ignores case."""
+        self,
+        film: str | Iterable[str] | None = None,
+        character: str | None = None,
+        mood: str | None = None,
+        *,
+        exclude: Collection[str] = (),
+    ) -> list[Quote]:
+        """Quotes from `film` (one title, or any of several) said by `character`, with `mood`.
+
+        None means any. The character match ignores case. Ids in `exclude` are left out, so a
+        caller that remembers what a channel has already seen draws only fresh lines; when
+        that leaves nothing, the caller decides whether to start the cycle again.
+        """
+        films = None if film is None else frozenset([film] if isinstance(film, str) else film)
         wanted = character.casefold().strip() if character is not None else None
-        return tuple(
+        return [
             quote
             for quote in self.quotes
-            if (film is None or quote.film == film)
+            if (films is None or quote.film in films)
             and (wanted is None or quote.character.casefold() == wanted)
-        )
+            and (mood is None or mood in quote.moods)
+            and quote.id not in exclude
+        ]
 
     def songs_in_film_order(self) -> tuple[Song, ...]:
         """Songs by their earliest film, then year; ties keep pack order (sort is stable)."""

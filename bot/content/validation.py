@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.content.models import Fact, Item, Question, Quote, Song
+from bot.content.hosts import BUILT_IN, HostRules
+from bot.content.models import MOODS, Fact, Item, Question, Quote, Song
 from bot.domain.films import DIFFICULTIES, FILM_TAGS, FRANCHISE, TOPICS
 
 KINDS: tuple[str, ...] = ("fact", "question", "song", "quote")
@@ -61,7 +62,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "chart_peak": STR,
         "official_url": STR,
     },
-    "quote": {**_COMMON, "text": STR, "character": STR, "scene": STR},
+    "quote": {**_COMMON, "text": STR, "character": STR, "moods": STR_LIST, "scene": STR},
 }
 OPTIONAL: dict[str, frozenset[str]] = {
     "fact": frozenset(),
@@ -118,15 +119,17 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         return None, [Problem(str(path), FILE_ITEM, f"TOML syntax error: {exc}")]
 
 
-def validate_file(path: Path, kind: str) -> tuple[list[Item], list[Problem]]:
+def validate_file(
+    path: Path, kind: str, hosts: HostRules = BUILT_IN
+) -> tuple[list[Item], list[Problem]]:
     data, problems = read_toml(path)
     if data is None:
         return [], problems
-    return validate_document(data, kind, str(path))
+    return validate_document(data, kind, str(path), hosts)
 
 
 def validate_document(
-    data: dict[str, Any], kind: str, path: str
+    data: dict[str, Any], kind: str, path: str, hosts: HostRules = BUILT_IN
 ) -> tuple[list[Item], list[Problem]]:
     """Turn the parsed TOML of one `kind` pack into items, collecting every problem found."""
     problems = [
@@ -144,20 +147,22 @@ def validate_document(
 
     items: list[Item] = []
     for number, raw in enumerate(tables, start=1):
-        item, item_problems = validate_item(raw, kind, path, number)
+        item, item_problems = validate_item(raw, kind, path, number, hosts)
         problems.extend(item_problems)
         if item is not None:
             items.append(item)
     return items, problems
 
 
-def validate_item(raw: Any, kind: str, path: str, number: int) -> tuple[Item | None, list[Problem]]:
+def validate_item(
+    raw: Any, kind: str, path: str, number: int, hosts: HostRules = BUILT_IN
+) -> tuple[Item | None, list[Problem]]:
     """Check the `number`-th table (1-based); the item is built only when it has no problem."""
     if not isinstance(raw, dict):
         return None, [Problem(path, f"#{number}", f"expected a [[{kind}]] table")]
     raw_id = raw.get("id")
     label = raw_id if isinstance(raw_id, str) and raw_id.strip() else f"#{number}"
-    messages = list(_item_messages(raw, kind))
+    messages = list(_item_messages(raw, kind, hosts))
     if messages:
         return None, [Problem(path, label, message) for message in messages]
     return _build(raw, kind), []
@@ -179,7 +184,7 @@ def duplicate_id_problems(entries: Iterable[tuple[str, Item]]) -> list[Problem]:
 # --- rules -----------------------------------------------------------------------------------
 
 
-def _item_messages(raw: dict[str, Any], kind: str) -> Iterable[str]:
+def _item_messages(raw: dict[str, Any], kind: str, hosts: HostRules) -> Iterable[str]:
     fields = FIELDS[kind]
     for name in raw:
         if name not in fields:
@@ -200,12 +205,12 @@ def _item_messages(raw: dict[str, Any], kind: str) -> Iterable[str]:
             typed_ok[name] = value
 
     # Content rules only see fields whose type is right, so one mistake is reported once.
-    yield from _common_rules(typed_ok)
+    yield from _common_rules(typed_ok, hosts)
     yield from _length_rules(typed_ok, kind)
     yield from KIND_RULES[kind](typed_ok)
 
 
-def _common_rules(item: dict[str, Any]) -> Iterable[str]:
+def _common_rules(item: dict[str, Any], hosts: HostRules) -> Iterable[str]:
     if "id" in item and not ID_PATTERN.match(item["id"]):
         yield f"id {item['id']!r} is not a lowercase slug matching {ID_PATTERN.pattern}"
     if "films" in item:
@@ -215,6 +220,8 @@ def _common_rules(item: dict[str, Any]) -> Iterable[str]:
     for name in ("source", "official_url"):
         if name in item and (error := _url_error(item[name])):
             yield f"{name!r} {error}"
+        elif name in item and (refusal := hosts.refusal(item[name])):
+            yield f"{name!r} {item[name]!r}: {refusal}"
 
 
 def _length_rules(item: dict[str, Any], kind: str) -> Iterable[str]:
@@ -253,6 +260,8 @@ def _quote_rules(item: dict[str, Any]) -> Iterable[str]:
     films = item.get("films")
     if films is not None and (len(films) != 1 or films[0] == FRANCHISE):
         yield f"a quote needs exactly one film (not {FRANCHISE}), has {films!r}"
+    if "moods" in item:  # an empty list was reported with the types
+        yield from _members("moods", item["moods"], MOODS)
 
 
 def _no_rules(item: dict[str, Any]) -> Iterable[str]:

@@ -90,6 +90,7 @@ def test_the_daily_quote_goes_out_at_its_time_once_even_across_a_restart(fresh_d
     assert post.content == f"<@&{role.id}>"
     assert post.pings == (f"role:{role.id}",)  # the ping role, and nothing else
     quote = QUOTES[post.embeds[0]["description"].removeprefix("> ")]
+    assert "motivational" in quote.moods  # the daily quote's default mood
     assert post.embeds[0]["author"]["name"] == f"{quote.character} — {quote.film}"
     assert post.embeds[0]["footer"]["text"] == f"{today:%A} {today.day} {today:%B %Y}"
     _more_ticks(bot)

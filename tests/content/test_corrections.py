@@ -505,3 +505,84 @@ def test_wrong_items_injected_into_a_copy_of_the_packs_are_caught(tmp_path: Path
         "quotes.toml: bad-quote:" in line
         for line in offenders(claims, presents_one_more_round_as_film_quote)
     )
+
+
+# --- issue 17: four items worded more strongly than their sources --------------------------
+
+
+def _item(item_id: str) -> dict:
+    for kind, pattern in KIND_FILES.items():
+        for path in sorted(bundled_packs_dir().glob(pattern)):
+            for item in tomllib.loads(path.read_text(encoding="utf-8")).get(kind, []):
+                if item.get("id") == item_id:
+                    return item
+    raise AssertionError(f"{item_id} is missing")
+
+
+def calls_conlan_rematch_the_prologue_or_undisputed(claim: Claim) -> bool:
+    about_conlan = "Creed III" in claim.films and search(r"\bConlan\b", claim.text)
+    return bool(about_conlan and search(r"\bprologue\b|\bundisputed\b", claim.text))
+
+
+def calls_the_commentators_hbos_broadcast_team(claim: Claim) -> bool:
+    return bool(search(r"\bLampley\b|\bKellerman\b|\bMerchant\b", claim.text)
+                and search(r"\bHBO'?s?\b[^.;]{0,20}\b(?:real|regular|own|actual)?\s*"
+                           r"(?:broadcast(?:ing)?|commentary|announc\w*) (?:team|crew|trio)\b",
+                           claim.text))
+
+
+def ties_columbu_ten_pounds_to_rocky_iv(claim: Claim) -> bool:
+    return bool(search(r"\bColumbu\b", claim.text)
+                and search(r"\bten pounds\b|\b10 pounds\b", claim.text)
+                and not search(r"\bRambo\b", claim.text))
+
+
+def says_drago_line_is_often_misquoted(claim: Claim) -> bool:
+    return bool(search(r"\bbreak you\b", claim.text) and search(r"\bmisquot", claim.text))
+
+
+ISSUE_17_WRONG: dict[Callable[[Claim], bool], list[Claim]] = {
+    calls_conlan_rematch_the_prologue_or_undisputed: [
+        Claim("test", "question", ("Creed III",),
+              "Whom does Adonis beat in the prologue's rematch before retiring? Ricky Conlan."),
+        Claim("test", "question", ("Creed III",),
+              "Adonis retires as undisputed champion after beating Conlan."),
+    ],
+    calls_the_commentators_hbos_broadcast_team: [
+        fact("HBO's real broadcast team of Jim Lampley, Larry Merchant and Max Kellerman "
+             "call the fight."),
+    ],
+    ties_columbu_ten_pounds_to_rocky_iv: [
+        fact("For Rocky IV Stallone trained with Franco Columbu, putting on about ten pounds."),
+    ],
+    says_drago_line_is_often_misquoted: [
+        question("Who says \"I must break you\"?", "Ivan Drago",
+                 "Drago's line is 'I must break you', not the often misquoted 'I will break you'."),
+    ],
+}
+
+
+@pytest.mark.parametrize(("detector", "claim"), cases(ISSUE_17_WRONG))
+def test_issue_17_detectors_catch_the_old_wordings(
+    detector: Callable[[Claim], bool], claim: Claim
+) -> None:
+    assert detector(claim)
+
+
+@pytest.mark.parametrize("detector", list(ISSUE_17_WRONG))
+def test_issue_17_corrections_hold_in_every_pack(
+    claims: list[Claim], detector: Callable[[Claim], bool]
+) -> None:
+    assert_none(claims, detector)
+
+
+def test_issue_17_corrected_items_say_what_their_sources_say() -> None:
+    conlan = _item("q-c3-conlan-prologue")
+    assert conlan["answer"] == "Ricky Conlan" and "mvlteenvoice" not in conlan["source"]
+    hbo = _item("f-rb-hbo-commentators")["text"]
+    assert "real HBO boxing commentators" in hbo
+    for item_id in ("q-r4-columbu", "f-r4-columbu"):
+        item = _item(item_id)
+        text = item.get("text") or f"{item['prompt']} {item['explanation']}"
+        assert "Rambo" in text and "Columbu" in text
+    assert "misquot" not in _item("q-r4-q-break-you")["explanation"]

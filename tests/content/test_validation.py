@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from bot.content import ContentError, Problem, check_packs, load_content
 from bot.content.commands import check_command, stats_command
+from bot.content.hosts import HostRules, RefusedHost
 from bot.content.validation import validate_file
 
 VALID_DIR = Path(__file__).parent / "fixtures" / "valid"
@@ -53,6 +55,7 @@ QUOTE = {
     "source": SOURCE,
     "text": "Yo, Adrian, I did it!",
     "character": "Rocky Balboa",
+    "moods": ["iconic", "motivational"],
 }
 VALID = {"fact": FACT, "question": QUESTION, "song": SONG, "quote": QUOTE}
 FILE_FOR = {
@@ -147,7 +150,13 @@ def test_unknown_field(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "name"),
-    [("fact", "text"), ("question", "answer"), ("song", "montage"), ("quote", "source")],
+    [
+        ("fact", "text"),
+        ("question", "answer"),
+        ("song", "montage"),
+        ("quote", "source"),
+        ("quote", "moods"),
+    ],
 )
 def test_missing_required_field(tmp_path: Path, kind: str, name: str) -> None:
     path, problems = check(tmp_path, kind, without(kind, name))
@@ -280,7 +289,13 @@ def test_unknown_film_and_topic(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "name"),
-    [("fact", "films"), ("fact", "topics"), ("song", "writers"), ("question", "options")],
+    [
+        ("fact", "films"),
+        ("fact", "topics"),
+        ("song", "writers"),
+        ("question", "options"),
+        ("quote", "moods"),
+    ],
 )
 def test_empty_lists(tmp_path: Path, kind: str, name: str) -> None:
     path, problems = check(tmp_path, kind, changed(kind, **{name: []}))
@@ -291,6 +306,23 @@ def test_empty_lists(tmp_path: Path, kind: str, name: str) -> None:
 def test_quote_needs_exactly_one_film(tmp_path: Path, films: list[str]) -> None:
     path, problems = check(tmp_path, "quote", changed("quote", films=films))
     assert_reported(problems, path, "quote-one", "a quote needs exactly one film")
+
+
+def test_unknown_mood(tmp_path: Path) -> None:
+    path, problems = check(tmp_path, "quote", changed("quote", moods=["motivation", "sad"]))
+    assert_reported(problems, path, "quote-one",
+                    "unknown mood 'motivation' (did you mean 'motivational'?)")
+    assert_reported(problems, path, "quote-one", "unknown mood 'sad'")
+
+
+def test_mood_listed_twice(tmp_path: Path) -> None:
+    path, problems = check(tmp_path, "quote", changed("quote", moods=["funny", "funny"]))
+    assert_reported(problems, path, "quote-one", "'moods' lists 'funny' more than once")
+
+
+def test_moods_must_be_a_list_of_strings(tmp_path: Path) -> None:
+    path, problems = check(tmp_path, "quote", changed("quote", moods="funny"))
+    assert_reported(problems, path, "quote-one", "'moods' must be a list of strings, not a string")
 
 
 def test_difficulty(tmp_path: Path) -> None:
@@ -331,6 +363,139 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
     assert_reported(problems, path, "q-two", "'source'")
     assert_reported(problems, path, "question-one", "missing required field 'prompt'")
     assert len(problems) == 5
+
+
+# --- refused source hosts --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("https://ftp.stage.filmsite.org/rock2.html", "beginning 'ftp.'"),
+        ("https://mail.filmsite.org/series-rocky6.html", "beginning 'mail.'"),
+        ("https://mail.stage.filmsite.org/rocky.html", "beginning 'mail.'"),
+        ("https://www.stage.example.org/page", "containing '.stage.'"),
+    ],
+)
+def test_built_in_host_patterns_are_refused_without_a_list(
+    tmp_path: Path, url: str, fragment: str
+) -> None:
+    path, problems = check(tmp_path, "fact", changed("fact", source=url))
+    assert_reported(problems, path, "fact-one", f"'source' {url!r}: a host {fragment}")
+
+
+def test_built_in_patterns_spare_ordinary_hosts(tmp_path: Path) -> None:
+    for url in ("https://www.filmsite.org/rock2.html", "https://backstage.example.com/x",
+                "https://www.mailonline.co.uk/a", "https://ftpsite.example.com/b"):
+        _, problems = check(tmp_path, "fact", changed("fact", source=url))
+        assert problems == [], url
+
+
+HOSTS = HostRules((
+    RefusedHost("liquisearch.com", "a copy of Wikipedia"),
+    RefusedHost("www.princeton.edu/~achaney/", "a snapshot of Wikipedia"),
+))
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("https://liquisearch.com/rocky_v/plot", True),
+        ("https://www.liquisearch.com/spider_rico/plot", True),  # a subdomain
+        ("http://www.princeton.edu/~achaney/tmve/wiki100k/docs/Rocky_IV.html", True),
+        ("https://www.princeton.edu/news/2020/rocky", False),  # only under the listed path
+        ("https://notliquisearch.com/page", False),  # not a subdomain
+        ("https://en.wikipedia.org/wiki/Rocky_V", False),
+    ],
+)
+def test_listed_hosts_and_paths(url: str, refused: bool) -> None:
+    assert (HOSTS.refusal(url) is not None) is refused
+
+
+def test_listed_host_is_reported_with_file_item_and_reason(tmp_path: Path) -> None:
+    url = "https://www.liquisearch.com/rocky_iv/plot"
+    path = write(tmp_path, "questions/test.toml", toml_pack("question", changed(
+        "question", source=url)))
+    _, problems = validate_file(path, "question", HOSTS)
+    assert_reported(problems, str(path), "question-one",
+                    f"'source' {url!r}: liquisearch.com is refused as a source (a copy of")
+
+
+def test_official_url_on_a_refused_host(tmp_path: Path) -> None:
+    url = "https://mail.example.com/song"
+    path, problems = check(tmp_path, "song", changed("song", official_url=url))
+    assert_reported(problems, path, "song-one", f"'official_url' {url!r}: a host beginning")
+
+
+def write_hosts(root: Path, *entries: tuple[str, str]) -> Path:
+    text = "\n".join(f'[[refused]]\nhost = "{host}"\nwhy = "{why}"\n' for host, why in entries)
+    return write(root, "source-hosts.toml", text)
+
+
+def test_the_packs_folder_lists_its_refused_hosts(tmp_path: Path) -> None:
+    shutil.copytree(VALID_DIR, tmp_path / "packs")
+    write_hosts(tmp_path / "packs", ("wikipedia.org", "testing a refused host"))
+    problems = check_packs(packs_dir=tmp_path / "packs")
+    refused = [p for p in problems if "wikipedia.org is refused as a source" in p.message]
+    assert len(refused) == 8, problems  # every fixture item cites en.wikipedia.org
+
+
+def test_an_owner_may_add_refused_hosts_for_their_own_packs(tmp_path: Path) -> None:
+    write_hosts(tmp_path, ("example.org", "our own list"))
+    pack = write(tmp_path, "facts/mine.toml", toml_pack("fact", changed(
+        "fact", source="https://www.example.org/rocky")))
+    problems = check_packs(tmp_path, packs_dir=VALID_DIR)
+    assert_reported(problems, str(pack), "fact-one", "example.org is refused as a source")
+    assert len(problems) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('[[refused]]\nhost = "Example.org"\nwhy = "x"\n', "must be a bare lowercase host"),
+        ('[[refused]]\nhost = "https://example.org"\nwhy = "x"\n', "no scheme"),
+        ('[[refused]]\nhost = "example.org"\n', "'why' must say why"),
+        ('[[refused]]\nhost = "example.org"\nwhy = "x"\nnote = "y"\n', "unknown field 'note'"),
+        ('[[refused]]\nhost = "a.org"\nwhy = "x"\n[[refused]]\nhost = "a.org"\nwhy = "x"\n',
+         "listed more than once"),
+        ('hosts = ["a.org"]\n', "unexpected top-level key 'hosts'"),
+        ('[[refused]\n', "TOML syntax error"),
+    ],
+)
+def test_a_malformed_hosts_file_is_reported(tmp_path: Path, text: str, fragment: str) -> None:
+    path = write(tmp_path, "source-hosts.toml", text)
+    problems = check_packs(tmp_path, packs_dir=VALID_DIR)
+    assert_reported(problems, str(path), "(file)", fragment)
+
+
+def test_bundled_hosts_file_lists_the_hosts_named_in_issue_17() -> None:
+    from bot.content import bundled_packs_dir
+    from bot.content.loader import load_host_rules
+
+    rules, problems = load_host_rules(bundled_packs_dir())
+    assert problems == []
+    for url in ("https://enwikipedia.net/wiki/Rocky_IV", "https://www.liquisearch.com/x",
+                "https://encyclopedia.kids.net.au/page/ro/Rocky_III",
+                "http://diamond-necklace.info/else/rocky-2.coming",
+                "https://ftp.stage.filmsite.org/aa76.html", "https://mail.filmsite.org/x.html"):
+        assert rules.refusal(url) is not None, url
+
+
+# --- the library's quote draws ---------------------------------------------------------------
+
+
+def test_quotes_for_filters_by_mood_film_and_used_ids() -> None:
+    lib = load_content(packs_dir=VALID_DIR)
+    assert [q.id for q in lib.quotes_for(mood="motivational")] == ["fixture-quote-rocky-two"]
+    assert [q.id for q in lib.quotes_for(mood="funny")] == ["fixture-quote-mickey"]
+    assert lib.quotes_for(mood="menacing") == []
+    assert [q.id for q in lib.quotes_for({"Rocky", "Rocky II"})] == [
+        "fixture-quote-rocky-two", "fixture-quote-mickey"]
+    assert [q.id for q in lib.quotes_for(exclude={"fixture-quote-rocky-two"})] == [
+        "fixture-quote-mickey"]
+    assert lib.quotes_for("Rocky II", "rocky balboa", "iconic", exclude=set()) == [
+        lib.quotes_by_id["fixture-quote-rocky-two"]]
+    assert lib.quotes_by_id["fixture-quote-rocky-two"].motivational
 
 
 # --- loader and commands ---------------------------------------------------------------------
@@ -384,8 +549,18 @@ def test_stats_command(tmp_path: Path) -> None:
     assert stats["facts_by_film"]["Creed"] == stats["facts_by_film"]["Creed II"] == 1
     assert stats["questions_by_film"]["Rocky"] == 2 and stats["questions_by_film"]["Franchise"] == 0
     assert stats["questions_by_difficulty"] == {"easy": 1, "medium": 1, "hard": 0}
+    assert stats["questions_by_kind"] == {"general": 1, "quote": 0, "music": 1}
+    assert stats["quotes_by_mood"] == {
+        "motivational": 1, "funny": 1, "menacing": 0, "tender": 0, "iconic": 1}
+    assert stats["motivational_quotes_by_film"]["Rocky II"] == 1
+    assert stats["motivational_characters"] == 1
+    assert stats["sources_by_host"] == [{"host": "en.wikipedia.org", "items": 8}]
+    assert stats["source_hosts"] == 1
     assert stats["items_without_source"] == 0
 
     out = io.StringIO()
     assert stats_command(None, False, out, packs_dir=VALID_DIR) == 0
-    assert "Rocky Balboa" in out.getvalue() and "difficulty" in out.getvalue()
+    table = out.getvalue()
+    assert "Rocky Balboa" in table and "difficulty" in table
+    assert "quote mood" in table and "question kind" in table
+    assert "en.wikipedia.org" in table and "sources on 1 hosts" in table

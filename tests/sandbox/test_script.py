@@ -47,8 +47,8 @@ def test_quote_with_options_and_the_error_path():
     mickey = steps[4][1]
     assert mickey.startswith("Rocky in #trivia:")
     assert quote_text(mickey) in {q.text for q in QUOTES if q.character == "Mickey Goldmill"}
-    assert steps[5][1].splitlines()[0] == "/quote [film] [character]: " + (
-        "A motivational line from the Rocky films")
+    assert steps[5][1].splitlines()[0] == "/quote [film] [character] [mood]: " + (
+        "A line from the films, by film, character or mood")
     assert "Tab suggests values" in steps[5][1]
     # Start-up said what it was doing, in three lines, on stderr.
     status = done.stderr.splitlines()
@@ -162,7 +162,7 @@ def test_lines_that_cannot_be_carried_out_are_named_and_the_script_goes_on():
         "! line 1: no member 'dave' here; the members are admin, mod, alice, bob, carol",
         "! line 2: no message with buttons in #general that alice can see",
         "! line 3: the bot has no /nothing command; type help for the list",
-        "! line 4: /quote has no option 'mood' (options: film, character)",
+        "! line 4: mood must be one of: Motivational, Funny, Menacing, Tender, Iconic",
         "! line 6: there is no button 7; they are numbered 1 to 2",
         "! line 7: that menu takes exactly 1 option",
         "! line 8: no form is open for alice; a command or a button opens one",
