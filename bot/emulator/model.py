@@ -28,6 +28,7 @@ class User:
     username: str
     bot: bool = False
     global_name: str | None = None
+    avatar: str | None = None  # the hash of a custom avatar (served by cdn.py); None: default
 
     @property
     def display_name(self) -> str:

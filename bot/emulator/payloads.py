@@ -20,7 +20,7 @@ def user(u: User) -> dict[str, Any]:
         "username": u.username,
         "discriminator": "0",
         "global_name": u.global_name,
-        "avatar": None,
+        "avatar": u.avatar,
         "bot": u.bot,
         "public_flags": 0,
     }

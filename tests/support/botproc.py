@@ -37,6 +37,7 @@ class BotProcess:
             "DATABASE_PATH": str(self.db_path),
             "DISCORD_API_BASE": self.emulator.api_base,
             "DISCORD_GATEWAY_URL": self.emulator.gateway_url,
+            "DISCORD_CDN_BASE": self.emulator.cdn.base,
             "LOG_LEVEL": "INFO",
             "ROCKY_TEST_GUILD_READY_TIMEOUT": "0.05",
             "ROCKY_TEST_RANDOM_SEED": "7",
