@@ -130,7 +130,7 @@ def message(msg: Message, *, application_id: int | None = None) -> dict[str, Any
         "mention_everyone": "everyone" in msg.pings,
         "mentions": [],
         "mention_roles": [],
-        "attachments": [],
+        "attachments": msg.attachments,
         "embeds": msg.embeds,
         "components": msg.components,
         "pinned": False,

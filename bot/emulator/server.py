@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import limits, payloads
+from bot.emulator import attachments, limits, payloads
 from bot.emulator.acting import MemberActions
 from bot.emulator.cdn import Cdn
 from bot.emulator.gateway import Gateway
@@ -278,6 +278,7 @@ class Emulator(RestApi, MemberActions):
             mentions=mentions,
             pings=pings,
         )
+        attachments.attach(message, data, self.cdn.base)
         self.messages[message.id] = message
         self._check_pings(message, pings, data.get("allowed_mentions"))
         return message
@@ -303,6 +304,9 @@ class Emulator(RestApi, MemberActions):
             message.embeds = list(data["embeds"] or [])
         if "components" in data:
             message.components = list(data["components"] or [])
+        attachments.attach(message, data, self.cdn.base)
+        if int(data.get("flags") or 0) & Message.COMPONENTS_V2:
+            message.flags |= Message.COMPONENTS_V2
         message.flags &= ~Message.LOADING
         message.edited_at = iso_now()
         message.edits += 1
