@@ -158,6 +158,19 @@ class Message:
     def selects(self) -> list[dict[str, Any]]:
         return [c for c in self.all_components() if c.get("type") in (3, 5, 6, 7, 8)]
 
+    def media(self) -> list[dict[str, Any]]:
+        """The pictures a Components V2 message shows: gallery items and thumbnails, each
+        with its media URL and description (alt text)."""
+        found = []
+        for component in self.all_components():
+            if component.get("type") == 12:
+                found += [{"url": item["media"]["url"], "description": item.get("description")}
+                          for item in component.get("items", ())]
+            elif component.get("type") == 11:
+                found.append({"url": component["media"]["url"],
+                              "description": component.get("description")})
+        return found
+
     def text(self) -> str:
         """The text a Components V2 message shows (its text displays, in order)."""
         return "\n".join(c.get("content", "") for c in self.all_components()

@@ -78,7 +78,9 @@ class AvatarFetcher:
             if len(picture) > MAX_BYTES:
                 raise ValueError(f"over {MAX_BYTES} bytes")
         except (TimeoutError, aiohttp.ClientError, ValueError) as error:
-            log.info("avatar %s not fetched (%r); the card shows initials", url, error)
+            reason = (f"HTTP {error.status}" if isinstance(error, aiohttp.ClientResponseError)
+                      else repr(error))
+            log.info("avatar %s not fetched (%s); the card shows initials", url, reason)
             self._failed[url] = time.monotonic()
             return None
         self._pictures[url] = picture
