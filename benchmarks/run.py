@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import database as db_bench
+from benchmarks.cards import bench_cards
 from benchmarks.interactions import LoadResult, burst, paced
 from benchmarks.procs import BotUnderTest
 from bot.emulator import EmulatorThread
@@ -289,6 +290,7 @@ SECTIONS: dict[str, Callable[[Report, Sizes, Path], None]] = {
     "interactions": bench_interactions,
     "database": db_bench.bench_database,
     "startup": bench_startup_and_memory,
+    "cards": bench_cards,
 }
 
 

@@ -29,6 +29,8 @@ def point_discord_at(settings: Settings) -> None:
     discord.VoiceClient.warn_dave = False
     if settings.api_base:
         discord.http.Route.BASE = settings.api_base
+    if settings.cdn_base:  # avatars for the cards come from here
+        discord.asset.Asset.BASE = settings.cdn_base.rstrip("/")
     if settings.gateway_url:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 

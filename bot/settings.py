@@ -31,6 +31,7 @@ class Settings:
     log_level: str = "INFO"
     dev_guild_id: int | None = None
     api_base: str | None = None
+    cdn_base: str | None = None
     gateway_url: str | None = None
     content_dir: Path | None = None
     # Test-only settings: they exist so the suite can control time, chance and extensions.
@@ -80,6 +81,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_level=log_level,
         dev_guild_id=_snowflake(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
         api_base=_url(get("DISCORD_API_BASE"), "DISCORD_API_BASE", ("http", "https")),
+        cdn_base=_url(get("DISCORD_CDN_BASE"), "DISCORD_CDN_BASE", ("http", "https")),
         gateway_url=_url(get("DISCORD_GATEWAY_URL"), "DISCORD_GATEWAY_URL", ("ws", "wss")),
         content_dir=_existing_dir(get("CONTENT_DIR"), "CONTENT_DIR"),
         timer_scale=_positive_float(get("ROCKY_TEST_TIMER_SCALE"), "ROCKY_TEST_TIMER_SCALE"),

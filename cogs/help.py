@@ -218,8 +218,8 @@ class Help(commands.Cog):
     @app_commands.command(name="help", description="Every command, by feature, with examples",
                           extras={"example": "/help feature:Montage"})
     @app_commands.describe(feature="Open at this feature")
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
     async def help(self, interaction: discord.Interaction,
                    feature: app_commands.Range[str, 1, 100] | None = None) -> None:
         page = 0
@@ -241,8 +241,8 @@ class Help(commands.Cog):
 
     @app_commands.command(name="about", description="Version, uptime, servers and content",
                           extras={"example": "/about"})
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
     async def about(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(embed=about_embed(self.bot), ephemeral=True)
 

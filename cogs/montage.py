@@ -65,8 +65,12 @@ async def answer_click(interaction: discord.Interaction, owner_id: int, embed: d
 class Montage(commands.Cog):
     """The training-montage songs and the other signature songs, film by film."""
 
-    montage = app_commands.Group(name="montage", description="Training-montage songs",
-                                 guild_only=True)
+    # Needs no server data: usable wherever the app is installed, a member's account included.
+    montage = app_commands.Group(
+        name="montage", description="Training-montage songs",
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True,
+                                                        private_channel=True))
 
     def __init__(self, bot: RockyBot) -> None:
         self.bot = bot

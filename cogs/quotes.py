@@ -49,7 +49,8 @@ class Quotes(commands.Cog):
     @app_commands.describe(film="Only quotes from this film", character="Only this character",
                            mood="Only lines of this mood (motivational, funny, menacing, ...)")
     @app_commands.choices(mood=MOOD_CHOICES)
-    @app_commands.guild_only()
+    @app_commands.allowed_installs(guilds=True, users=True)  # on the member's account too
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     async def quote(self, interaction: discord.Interaction,
                     film: app_commands.Range[str, 1, 100] | None = None,
                     character: app_commands.Range[str, 1, 100] | None = None,

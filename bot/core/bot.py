@@ -132,8 +132,8 @@ class RockyBot(commands.Bot):
     async def remember_member(self, interaction: discord.Interaction) -> None:
         """Keep the display name last seen, writing only when it changed. The write is not
         waited for: it is committed before anything this interaction writes (Database.write)."""
-        if interaction.guild_id is None:
-            return
+        if interaction.guild_id is None or not interaction.is_guild_integration():
+            return  # a DM, or a server the bot is not in (the member installed the app)
         key = (interaction.guild_id, interaction.user.id)
         name = interaction.user.display_name
         if self._names_seen.get(key) == name:

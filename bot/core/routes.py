@@ -55,10 +55,13 @@ def clicked_button(interaction: discord.Interaction) -> discord.Button | None:
     """The clicked button as the message shows it (its label, for instance)."""
     custom_id = (interaction.data or {}).get("custom_id")
     message = interaction.message
-    for row in message.components if message is not None else ():
-        for child in getattr(row, "children", ()):
-            if isinstance(child, discord.Button) and child.custom_id == custom_id:
-                return child
+    pending = list(message.components) if message is not None else []
+    while pending:  # rows, and in Components V2 containers and sections around them
+        item = pending.pop()
+        if isinstance(item, discord.Button) and item.custom_id == custom_id:
+            return item
+        pending += getattr(item, "children", ())
+        pending += [accessory] if (accessory := getattr(item, "accessory", None)) else []
     return None
 
 

@@ -32,6 +32,8 @@ from bot.emulator.records import (
 )
 from bot.emulator.rest import _submitted_input, _user_of
 
+GUILD_INSTALL_TYPE, USER_INSTALL_TYPE = 0, 1  # a command's integration_types
+
 
 class MemberActions:
     """What a member can do through the Emulator (a mixin: the state lives on the Emulator)."""
@@ -133,6 +135,7 @@ class MemberActions:
     async def _send_interaction(
         self, kind: int, guild: Guild | None, channel: Channel, actor: Member | User,
         data: dict[str, Any], message: Message | None = None, wait: bool = True,
+        user_install: bool = False,
     ) -> InteractionRecord:
         token = "emu." + secrets.token_urlsafe(24)
         record = InteractionRecord(
@@ -144,8 +147,8 @@ class MemberActions:
         payload = payloads.interaction(
             interaction_id=record.id, token=token, kind=kind,
             application_id=self.application_id, guild=guild, channel_obj=channel, actor=actor,
-            bot_member=self.bot_member(guild) if guild else None, data=data,
-            message_obj=message,
+            bot_member=guild.members.get(self.bot_user.id) if guild else None, data=data,
+            message_obj=message, user_install=user_install,
         )
         record.payload = payload
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
@@ -186,6 +189,38 @@ class MemberActions:
             data["guild_id"] = command["guild_id"]
         return await self._send_interaction(APPLICATION_COMMAND, guild, channel, actor, data,
                                             wait=wait)
+
+    async def user_install_command(
+        self, actor: User, name: str, options: dict[str, Any] | None = None, *,
+        guild: Guild | None = None, group_dm: bool = False, sub: str | None = None,
+    ) -> InteractionRecord:
+        """Run a command of the app `actor` installed to their account: in `guild` (a server
+        the bot need not be in), in a group DM of theirs, or else in their DM with the bot.
+        Discord offers it only where the command's integration_types and contexts allow."""
+        command = self.find_command(name, None)
+        if USER_INSTALL_TYPE not in (command.get("integration_types") or [GUILD_INSTALL_TYPE]):
+            raise EmulatorError(f"/{name} cannot be used as a user-installed app")
+        where = "guild" if guild else "group DM" if group_dm else "DM"
+        context = {"guild": 0, "DM": 1, "group DM": 2}[where]
+        if context not in (command.get("contexts") or [0, 1, 2]):
+            raise EmulatorError(f"/{name} is not offered in a {where} (contexts)")
+        member: Member | User = actor
+        if guild is not None:
+            member = guild.members.get(actor.id) or Member(actor)
+            channel = next(iter(guild.channels.values()))
+        elif group_dm:
+            channel = Channel(new_snowflake(), f"group-{actor.username}", None, type=3,
+                              recipient_id=actor.id)
+            self.channels[channel.id] = channel
+        else:
+            _, channel = self._where(actor, None, None)
+        built, resolved = self._command_options(command, [sub] if sub else [], options or {},
+                                                None, guild)
+        data: dict[str, Any] = {"id": command["id"], "name": name, "type": 1, "options": built}
+        if resolved:
+            data["resolved"] = resolved
+        return await self._send_interaction(APPLICATION_COMMAND, guild, channel, member, data,
+                                            user_install=True)
 
     async def autocomplete(
         self, actor: Member | User, name: str, focused: str, options: dict[str, Any], *,

@@ -29,7 +29,8 @@ TEXT_INPUT_LABEL = 45
 TEXT_INPUT_VALUE = 4000
 
 
-def message_problems(body: dict[str, Any]) -> list[str]:
+def message_problems(body: dict[str, Any], *, check_layout: bool = True) -> list[str]:
+    """A new message's problems (an edit checks its layout against the message it edits)."""
     problems: list[str] = []
     content = body.get("content") or ""
     if len(content) > CONTENT:
@@ -42,7 +43,15 @@ def message_problems(body: dict[str, Any]) -> list[str]:
     total = sum(_embed_text_length(embed) for embed in embeds)
     if total > EMBED_TOTAL:  # the 6,000 limit counts every embed of the message together
         problems.append(f"embeds: {total} characters in all, limit {EMBED_TOTAL}")
-    problems += component_problems(body.get("components") or [])
+    flags = int(body.get("flags") or 0)
+    if flags & IS_COMPONENTS_V2:  # rows may sit anywhere, and more than five
+        rows = [c for c in walk(list(body.get("components") or [])) if c.get("type") == 1]
+        problems += component_problems(rows, max_rows=None)
+    else:
+        problems += component_problems(body.get("components") or [])
+    if check_layout:
+        names = [a.get("filename", "") for a in body.get("attachments") or []]
+        problems += layout_problems(body, flags, names)
     return problems
 
 
@@ -83,9 +92,10 @@ def _embed_text_length(embed: dict[str, Any]) -> int:
     return sum(len(t) for t in texts if t)
 
 
-def component_problems(rows: list[dict[str, Any]]) -> list[str]:
+def component_problems(rows: list[dict[str, Any]], max_rows: int | None = ACTION_ROWS
+                       ) -> list[str]:
     problems = []
-    if len(rows) > ACTION_ROWS:
+    if max_rows is not None and len(rows) > max_rows:
         problems.append(f"components: {len(rows)} rows, limit {ACTION_ROWS}")
     for r, row in enumerate(rows):
         children = row.get("components") or []
@@ -202,3 +212,66 @@ def broad_pings(pings: tuple[str, ...], allowed: dict[str, Any] | None) -> list[
             continue
         broad.append(ping)
     return broad
+
+
+# -- Components V2 (message flag 1 << 15) -------------------------------------------------------
+IS_COMPONENTS_V2 = 1 << 15
+V2_COMPONENTS = 40  # every component counts, nested ones too
+V2_TEXT = 4000  # the characters of all text displays together
+LEGACY_TYPES = {1, 2, 3, 5, 6, 7, 8}  # action rows, buttons, selects: allowed without the flag
+TEXT_DISPLAY, THUMBNAIL, MEDIA_GALLERY, FILE = 10, 11, 12, 13
+
+
+def walk(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every component, nested ones included (rows, containers, sections, accessories)."""
+    found = []
+    for component in components:
+        found.append(component)
+        found += walk(list(component.get("components") or []))
+        accessory = component.get("accessory")
+        if accessory:
+            found += walk([accessory])
+    return found
+
+
+def media_references(components: list[dict[str, Any]]) -> list[str]:
+    """The attachment://name URLs a layout shows (thumbnails, gallery items, files)."""
+    urls = []
+    for component in walk(components):
+        media = [component.get("media"), component.get("file")]
+        media += [item.get("media") for item in component.get("items") or []]
+        urls += [m["url"] for m in media if isinstance(m, dict) and m.get("url")]
+    return [url.removeprefix("attachment://") for url in urls if url.startswith("attachment://")]
+
+
+def layout_problems(body: dict[str, Any], flags: int,
+                    attachments: list[str] | None = None) -> list[str]:
+    """Components V2's rules for a message (or an edit) with these flags and files."""
+    components = walk(list(body.get("components") or []))
+    new_types = sorted({c.get("type") for c in components} - LEGACY_TYPES, key=str)
+    if not flags & IS_COMPONENTS_V2:
+        if new_types:
+            return [f"components of type {new_types} need the IS_COMPONENTS_V2 flag (1 << 15)"]
+        return []
+    problems = [f"{field}: not allowed with IS_COMPONENTS_V2"
+                for field in ("content", "embeds", "poll", "sticker_ids") if body.get(field)]
+    if len(components) > V2_COMPONENTS:
+        problems.append(f"components: {len(components)} in all, limit {V2_COMPONENTS}")
+    text = sum(len(c.get("content") or "") for c in components if c.get("type") == TEXT_DISPLAY)
+    if text > V2_TEXT:
+        problems.append(f"text displays: {text} characters in all, limit {V2_TEXT}")
+    if attachments is not None:
+        shown = media_references(list(body.get("components") or []))
+        problems += [f"attachment://{name}: no such attachment" for name in shown
+                     if name not in attachments]
+        problems += [f"attachment {name}: no component shows it" for name in attachments
+                     if name not in shown]
+    return problems
+
+
+def edit_problems(current_flags: int, body: dict[str, Any]) -> list[str]:
+    """An edit may not take the flag away; once set, the message follows V2's rules."""
+    if "flags" in body and current_flags & IS_COMPONENTS_V2 and not (
+            int(body.get("flags") or 0) & IS_COMPONENTS_V2):
+        return ["flags: IS_COMPONENTS_V2 cannot be removed from a message"]
+    return []

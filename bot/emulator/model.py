@@ -28,6 +28,7 @@ class User:
     username: str
     bot: bool = False
     global_name: str | None = None
+    avatar: str | None = None  # the hash of a custom avatar (served by cdn.py); None: default
 
     @property
     def display_name(self) -> str:
@@ -123,9 +124,12 @@ class Message:
     pings: tuple[str, ...] = ()  # who this message notified: "user:<id>", "role:<id>", "everyone"
     mentions: tuple[str, ...] = ()  # every mention in it, pinging or not
     edits: int = 0
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # as Discord lists them
+    files: dict[str, bytes] = field(default_factory=dict)  # their bytes, by file name
 
     EPHEMERAL = 1 << 6
     LOADING = 1 << 7
+    COMPONENTS_V2 = 1 << 15
 
     @property
     def ephemeral(self) -> bool:
@@ -136,15 +140,38 @@ class Message:
             return False
         return not self.ephemeral or self.interaction_user_id == user_id
 
+    def all_components(self) -> list[dict[str, Any]]:
+        """Every component, nested ones too (Components V2 puts rows in containers and
+        buttons beside sections)."""
+        found: list[dict[str, Any]] = []
+        pending = list(self.components)
+        while pending:
+            component = pending.pop(0)
+            found.append(component)
+            pending[:0] = [*component.get("components", ()),
+                           *([component["accessory"]] if component.get("accessory") else [])]
+        return found
+
     def buttons(self) -> list[dict[str, Any]]:
-        return [
-            c for row in self.components for c in row.get("components", ()) if c.get("type") == 2
-        ]
+        return [c for c in self.all_components() if c.get("type") == 2]
 
     def selects(self) -> list[dict[str, Any]]:
-        return [
-            c
-            for row in self.components
-            for c in row.get("components", ())
-            if c.get("type") in (3, 5, 6, 7, 8)
-        ]
+        return [c for c in self.all_components() if c.get("type") in (3, 5, 6, 7, 8)]
+
+    def media(self) -> list[dict[str, Any]]:
+        """The pictures a Components V2 message shows: gallery items and thumbnails, each
+        with its media URL and description (alt text)."""
+        found = []
+        for component in self.all_components():
+            if component.get("type") == 12:
+                found += [{"url": item["media"]["url"], "description": item.get("description")}
+                          for item in component.get("items", ())]
+            elif component.get("type") == 11:
+                found.append({"url": component["media"]["url"],
+                              "description": component.get("description")})
+        return found
+
+    def text(self) -> str:
+        """The text a Components V2 message shows (its text displays, in order)."""
+        return "\n".join(c.get("content", "") for c in self.all_components()
+                         if c.get("type") == 10)

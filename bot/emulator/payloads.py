@@ -12,6 +12,10 @@ from bot.emulator.model import Channel, Guild, Member, Message, Role, User
 from bot.emulator.permissions import channel_permissions
 
 ATTACHMENT_SIZE_LIMIT = 25 * 1024 * 1024
+GROUP_DM = 3
+# Where an interaction happened (Discord's interaction context types) and who installed the app.
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = "0", "1"
 
 
 def user(u: User) -> dict[str, Any]:
@@ -20,7 +24,7 @@ def user(u: User) -> dict[str, Any]:
         "username": u.username,
         "discriminator": "0",
         "global_name": u.global_name,
-        "avatar": None,
+        "avatar": u.avatar,
         "bot": u.bot,
         "public_flags": 0,
     }
@@ -46,6 +50,9 @@ def role(r: Role) -> dict[str, Any]:
 def channel(c: Channel) -> dict[str, Any]:
     if c.type == 1:
         return {"id": str(c.id), "type": 1, "last_message_id": None, "recipients": []}
+    if c.type == GROUP_DM:
+        return {"id": str(c.id), "type": GROUP_DM, "name": c.name, "icon": None,
+                "owner_id": str(c.recipient_id), "last_message_id": None, "recipients": []}
     return {
         "id": str(c.id),
         "type": c.type,
@@ -130,7 +137,7 @@ def message(msg: Message, *, application_id: int | None = None) -> dict[str, Any
         "mention_everyone": "everyone" in msg.pings,
         "mentions": [],
         "mention_roles": [],
-        "attachments": [],
+        "attachments": msg.attachments,
         "embeds": msg.embeds,
         "components": msg.components,
         "pinned": False,
@@ -158,7 +165,10 @@ def interaction(
     bot_member: Member | None,
     data: dict[str, Any],
     message_obj: Message | None = None,
+    user_install: bool = False,
 ) -> dict[str, Any]:
+    """`user_install`: the member installed the app to their account and uses it here, where
+    the bot itself may not be (a server without it, a group DM)."""
     payload: dict[str, Any] = {
         "id": str(interaction_id),
         "application_id": str(application_id),
@@ -180,14 +190,16 @@ def interaction(
         payload["member"] = member(actor, permissions=actor_perms)
         app_perms = channel_permissions(guild, channel_obj, bot_member) if bot_member else 0
         payload["app_permissions"] = str(app_perms)
-        payload["authorizing_integration_owners"] = {"0": str(guild.id)}
-        payload["context"] = 0
+        payload["authorizing_integration_owners"] = (
+            {USER_INSTALL: str(actor.user.id)} if user_install else {GUILD_INSTALL: str(guild.id)})
+        payload["context"] = GUILD_CONTEXT
     else:
         assert isinstance(actor, User)
         payload["user"] = user(actor)
         payload["app_permissions"] = "0"
-        payload["authorizing_integration_owners"] = {"1": str(actor.id)}
-        payload["context"] = 1
+        payload["authorizing_integration_owners"] = {USER_INSTALL: str(actor.id)}
+        payload["context"] = (PRIVATE_CHANNEL_CONTEXT if channel_obj.type == GROUP_DM
+                              else BOT_DM_CONTEXT)
     if message_obj is not None:
         payload["message"] = message(message_obj, application_id=application_id)
     return payload

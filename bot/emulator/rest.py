@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import limits, payloads
+from bot.emulator import attachments, limits, payloads
 from bot.emulator.model import (
     Channel,
     Member,
@@ -53,7 +53,9 @@ class RestApi:
         if request.path.startswith("/gateway"):
             return await handler(request)
         body: Any = None
-        if request.can_read_body:
+        if request.content_type.startswith("multipart/"):
+            body = await attachments.read_multipart(request)
+        elif request.can_read_body:
             raw = await request.read()
             try:
                 body = json.loads(raw) if raw else None
@@ -246,7 +248,11 @@ class RestApi:
             return f"response type {kind} is not valid for interaction type {record.kind}"
         if kind in (UPDATE_MESSAGE, DEFERRED_UPDATE) and record.message_id is None:
             return "no message to update"
-        if kind in (CHANNEL_MESSAGE, UPDATE_MESSAGE):
+        if kind == DEFERRED_CHANNEL_MESSAGE and int(data.get("flags") or 0) & Message.COMPONENTS_V2:
+            return "a deferred response cannot set IS_COMPONENTS_V2; set it when editing"
+        if kind == UPDATE_MESSAGE:
+            return "; ".join(self._edit_problems(self.messages[record.message_id], data)) or None
+        if kind == CHANNEL_MESSAGE:
             problems = limits.message_problems(data)
             if kind == CHANNEL_MESSAGE and not _has_body(data):
                 problems.append("empty message")
@@ -370,10 +376,24 @@ class RestApi:
         await self._notify("message_delete", message)
         return web.Response(status=204, headers=headers)
 
+    def _edit_problems(self, message: Message, data: dict[str, Any]) -> list[str]:
+        """An edit's body is checked as the message it leaves behind."""
+        flags = int(data.get("flags", message.flags) or 0)
+        after = {"content": data.get("content", message.content),
+                 "embeds": data.get("embeds", message.embeds),
+                 "components": data.get("components", message.components),
+                 "attachments": data.get("attachments", message.attachments),
+                 "flags": flags}
+        problems = limits.edit_problems(message.flags, data)
+        problems += limits.message_problems({k: v for k, v in data.items() if k != "flags"}
+                                            | {"flags": flags}, check_layout=False)
+        problems += limits.layout_problems(after, flags, attachments.filenames(data, message))
+        return problems
+
     async def _edit_message(self, message: Message, data: dict[str, Any],
                             headers: dict[str, str], *, application_id: int | None = None
                             ) -> web.Response:
-        problems = limits.message_problems(data)
+        problems = self._edit_problems(message, data)
         if problems:
             return self._invalid_form("edit", problems)
         self._apply_edit(message, data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import logging
 import time
@@ -11,8 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import limits, payloads
+from bot.emulator import attachments, limits, payloads
 from bot.emulator.acting import MemberActions
+from bot.emulator.cdn import Cdn
 from bot.emulator.gateway import Gateway
 from bot.emulator.model import (
     Channel,
@@ -76,6 +78,7 @@ class Emulator(RestApi, MemberActions):
         self.rate_limiter = RateLimiter(rate_limits, scale=rate_limit_scale)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self.cdn = Cdn()  # avatars, on a port of their own
         self.host = "127.0.0.1"
         self.port = 0
         self.gateway = Gateway(
@@ -101,6 +104,7 @@ class Emulator(RestApi, MemberActions):
         await site.start()
         self.host = host
         self.port = site._server.sockets[0].getsockname()[1]  # the port 0 resolved to
+        await self.cdn.start(host)
 
     async def stop(self) -> None:
         for session in list(self.gateway.sessions.values()):
@@ -109,6 +113,7 @@ class Emulator(RestApi, MemberActions):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self.cdn.stop()
 
     @property
     def api_base(self) -> str:
@@ -160,7 +165,8 @@ class Emulator(RestApi, MemberActions):
     ) -> Member:
         user = next((u for u in self.users.values() if u.username == username), None)
         if user is None:
-            user = User(self._world_id(), username)
+            user = User(self._world_id(), username,
+                        avatar=hashlib.md5(username.encode()).hexdigest())
             self.users[user.id] = user
         member = Member(user, [r.id for r in roles], nick=nick)
         self._add_member_obj(guild, member)
@@ -272,6 +278,7 @@ class Emulator(RestApi, MemberActions):
             mentions=mentions,
             pings=pings,
         )
+        attachments.attach(message, data, self.cdn.base)
         self.messages[message.id] = message
         self._check_pings(message, pings, data.get("allowed_mentions"))
         return message
@@ -297,6 +304,9 @@ class Emulator(RestApi, MemberActions):
             message.embeds = list(data["embeds"] or [])
         if "components" in data:
             message.components = list(data["components"] or [])
+        attachments.attach(message, data, self.cdn.base)
+        if int(data.get("flags") or 0) & Message.COMPONENTS_V2:
+            message.flags |= Message.COMPONENTS_V2
         message.flags &= ~Message.LOADING
         message.edited_at = iso_now()
         message.edits += 1

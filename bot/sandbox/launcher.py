@@ -64,13 +64,15 @@ class LaunchOptions:
 
 
 def bot_environment(settings: Settings, options: LaunchOptions, api_base: str,
-                    gateway_url: str, database: Path) -> dict[str, str]:
+                    gateway_url: str, database: Path, cdn_base: str | None = None
+                    ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)}
     env.update({
         "DISCORD_TOKEN": SANDBOX_TOKEN,
         "DISCORD_API_BASE": api_base,
         "DISCORD_GATEWAY_URL": gateway_url,
         "DATABASE_PATH": str(database),
+        **({"DISCORD_CDN_BASE": cdn_base} if cdn_base else {}),
         # INFO at least: the sandbox learns from the log that the bot is ready.
         "LOG_LEVEL": "DEBUG" if settings.log_level == "DEBUG" else "INFO",
         "ROCKY_TEST_GUILD_READY_TIMEOUT": "0.05",  # one server: no need to wait for more
@@ -206,7 +208,7 @@ class Sandbox:
         if self.database.exists():
             asyncio.run(forget_synced_tree(self.database))
         env = bot_environment(self.settings, self.options, emulator.api_base,
-                              emulator.gateway_url, self.database)
+                              emulator.gateway_url, self.database, emulator.cdn.base)
         self.bot = BotProcess(env, self.log_path, verbose=self.options.verbose,
                               echo=self._echo, on_error_line=on_error_line)
         self.bot.start()

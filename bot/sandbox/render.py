@@ -44,6 +44,7 @@ class MessageSnapshot:
     interaction_user_id: int | None = None
     pings: tuple[str, ...] = ()
     seen_at: float = 0.0  # epoch seconds: relative timestamps are drawn against it
+    pictures: tuple[tuple[str, str], ...] = ()  # (attachment name, where it was saved)
 
 
 # -- colours ---------------------------------------------------------------------------------
@@ -79,6 +80,7 @@ _MENTION = re.compile(
     r"|<t:(?P<time>-?\d+)(?::(?P<style>[tTdDfFR]))?>|<a?:(?P<emoji>\w+):\d+>"
     r"|(?<![\w\u200b])@(?P<everyone>everyone|here)\b"
 )
+_HEADING = re.compile(r"^(?:#{1,3}|-#) ", re.M)
 _ESCAPED = re.compile(r"\\([\\*_~`|>#\-\[\]()<@:.])")
 
 
@@ -153,7 +155,8 @@ def message(snapshot: MessageSnapshot, names: Names, *, viewer_id: int | None,
                                 now=snapshot.seen_at), INDENT)
     for embed in snapshot.embeds:
         lines += embed_lines(embed, names, snapshot.seen_at)
-    lines += component_lines(list(snapshot.components), names, snapshot.seen_at)
+    lines += component_lines(list(snapshot.components), names, snapshot.seen_at,
+                             dict(snapshot.pictures))
     if len(lines) == 1:
         lines.append(INDENT + "(empty)")
     return lines
@@ -195,13 +198,25 @@ def embed_lines(embed: dict[str, Any], names: Names, now: float) -> list[str]:
     return lines
 
 
-def component_lines(components: list[dict[str, Any]], names: Names, now: float) -> list[str]:
-    """Buttons one row per line, [n label]; select menus with their options numbered."""
+def component_lines(components: list[dict[str, Any]], names: Names, now: float,
+                    pictures: dict[str, str] | None = None) -> list[str]:
+    """Buttons one row per line, [n label]; select menus with their options numbered;
+    Components V2 containers drawn as boxes like embeds, pictures with where they were saved
+    and their alt text."""
     lines: list[str] = []
     number = {id(b): i for i, b in enumerate(comp.buttons(components), start=1)}
     options = {id(o.option): o.number for o in comp.options(components)}
+    saved = pictures or {}
 
-    def draw(items: list[dict[str, Any]]) -> None:
+    def picture(media: dict[str, Any], description: str | None, prefix: str) -> None:
+        url = (media or {}).get("url", "")
+        name = url.removeprefix("attachment://")
+        where = f" saved as {saved[name]}" if name in saved else f" <{url}>"
+        lines.append(f"{prefix}picture: {name if name != url else 'from the web'}{where}")
+        if description:
+            lines.extend(_indented(description, prefix + INDENT))
+
+    def draw(items: list[dict[str, Any]], prefix: str) -> None:
         row_buttons: list[str] = []
         for item in items:
             kind = item.get("type")
@@ -209,23 +224,35 @@ def component_lines(components: list[dict[str, Any]], names: Names, now: float) 
                 row_buttons.append(_button(item, number[id(item)]))
                 continue
             if row_buttons:
-                lines.append(INDENT + " ".join(row_buttons))
+                lines.append(prefix + " ".join(row_buttons))
                 row_buttons = []
             if kind in comp.SELECTS:
-                lines.extend(_select(item, options))
-            elif kind == 10:  # a text display (components v2)
-                lines.extend(_indented(text(item.get("content") or "", names, pings=None,
-                                            now=now), INDENT))
+                lines.extend(prefix + line.removeprefix(INDENT)
+                             for line in _select(item, options))
+            elif kind == 10:  # a text display (components v2): headings and small print plain
+                shown = _HEADING.sub("", item.get("content") or "")
+                lines.extend(_indented(text(shown, names, pings=None, now=now), prefix))
             elif kind == 14:  # a separator
-                lines.append(INDENT + "─" * 20)
+                lines.append(prefix + "─" * 20)
+            elif kind == 12:  # a media gallery
+                for entry in item.get("items") or []:
+                    picture(entry.get("media"), entry.get("description"), prefix)
+            elif kind == 11:  # a thumbnail
+                picture(item.get("media"), item.get("description"), prefix)
+            elif kind == 17:  # a container: a box, like an embed
+                colour = item.get("accent_color")
+                lines.append(prefix + "╭─" + (f" {colour_name(int(colour))}"
+                                               if colour is not None else ""))
+                draw(list(item.get("components") or []), prefix + "│ ")
+                lines.append(prefix + "╰─")
             else:
                 nested = list(item.get("components") or [])
                 nested += [item[k] for k in ("accessory",) if isinstance(item.get(k), dict)]
-                draw(nested)
+                draw(nested, prefix)
         if row_buttons:
-            lines.append(INDENT + " ".join(row_buttons))
+            lines.append(prefix + " ".join(row_buttons))
 
-    draw(components)
+    draw(components, INDENT)
     return lines
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import copy
 import queue
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.emulator import Channel, EmulatorThread, InteractionRecord, Member, Message, Role, User
@@ -70,6 +72,20 @@ class WorldNames:
         return f"#{channel.name}"
 
 
+# Pictures the bot sends (cards) are saved here as PNGs, and the transcript says where.
+PICTURES = Path(tempfile.gettempdir()) / "rocky-sandbox-pictures"
+
+
+def save_pictures(message: Message) -> tuple[tuple[str, str], ...]:
+    saved = []
+    for name, content in message.files.items():
+        PICTURES.mkdir(exist_ok=True)
+        path = PICTURES / f"{message.id}-{message.edits}-{Path(name).name}"
+        path.write_bytes(content)
+        saved.append((name, str(path)))
+    return tuple(saved)
+
+
 def snapshot(message: Message) -> render.MessageSnapshot:
     return render.MessageSnapshot(
         id=message.id, channel_id=message.channel_id, content=message.content,
@@ -77,7 +93,7 @@ def snapshot(message: Message) -> render.MessageSnapshot:
         components=tuple(copy.deepcopy(message.components)),
         ephemeral=message.ephemeral, loading=bool(message.flags & Message.LOADING),
         interaction_user_id=message.interaction_user_id, pings=tuple(message.pings),
-        seen_at=time.time(),
+        seen_at=time.time(), pictures=save_pictures(message),
     )
 
 

@@ -1,4 +1,4 @@
-"""Embeds for the quiz: questions, reveals, standings, the daily roadwork, boards and stats.
+"""What the quiz shows: questions, reveals, standings, the daily roadwork, boards and stats.
 
 Member names always go through safe(); question text comes from the content packs.
 """
@@ -25,6 +25,8 @@ from bot.ui.embeds import CHAMPION_GOLD, PHILLY_BLUE, ROCKY_RED, safe
 LETTERS = ("🇦", "🇧", "🇨", "🇩")
 MEDALS = ("🥇", "🥈", "🥉")
 FIELD_LIMIT = 1024
+ALT_TEXT_LIMIT = 1024  # a media item's description
+NAME_IN_ALT_TEXT = 40
 STANDINGS_SHOWN = 10
 
 
@@ -122,55 +124,87 @@ def standings_embed(scores: Sequence[GameScore], reason: str) -> discord.Embed:
     return embed
 
 
-def _board_title(scope: str, period: str, sort: str, season: int | None) -> str:
+def board_heading(scope: str, period: str, sort: str, season: int | None) -> str:
     where = f"this server, season {season}" if scope == "server" else "all servers"
     when = {"week": "last 7 days", "month": "last 30 days", "all": "all time"}[period]
     if scope == "server" and period == "all":
         when = "this season"
-    return f"🏆 Leaderboard: {where} · {when} · by {sort}"
+    return f"{where} · {when} · by {sort}"
 
 
-def leaderboard_embed(board: BoardPage, scope: str, period: str, sort: str) -> discord.Embed:
-    lines = []
-    for row in board.rows:
-        badge = MEDALS[row.position - 1] if row.position <= len(MEDALS) else f"#{row.position}"
-        lines.append(f"{badge} {safe(row.display_name)}: **{row.points}** pts · "
-                     f"{row.accuracy:.0%} of {row.answered} · best streak {row.best_streak}")
+def board_lines(board: BoardPage) -> list[str]:
+    """The page as text: the card's alt text, so a screen reader reads the board too."""
+    return [f"#{row.position} {row.display_name[:NAME_IN_ALT_TEXT]}: {row.points} pts · "
+            f"{row.accuracy:.0%} of {row.answered} · best streak {row.best_streak}"
+            for row in board.rows]
+
+
+def leaderboard_layout(board: BoardPage, heading: str, sort: str, card: str,
+                       buttons: discord.ui.ActionRow) -> discord.ui.LayoutView:  # type: ignore[type-arg]
+    """The board's card (attachment `card`) between its heading and page count."""
     empty = "Nobody on this board yet: `/quiz start` or `/daily` to get on it."
     if sort == "accuracy":
         empty = f"Nobody with {MIN_ANSWERS_FOR_ACCURACY} answers in this period yet."
-    embed = discord.Embed(title=_board_title(scope, period, sort, board.season),
-                          description="\n".join(lines) or empty, colour=CHAMPION_GOLD)
     footer = f"Page {board.page} of {board.pages} · {board.total} ranked"
     if sort == "accuracy":
         footer += f" · at least {MIN_ANSWERS_FOR_ACCURACY} answers to rank by accuracy"
-    embed.set_footer(text=footer)
-    return embed
+    body: list[discord.ui.Item] = [  # type: ignore[type-arg]
+        discord.ui.TextDisplay(f"### 🏆 Leaderboard\n{heading}")]
+    if board.rows:
+        body.append(discord.ui.MediaGallery(discord.MediaGalleryItem(
+            f"attachment://{card}", description=_alt_text(board_lines(board)))))
+    else:
+        body.append(discord.ui.TextDisplay(empty))
+    body += [discord.ui.TextDisplay(f"-# {footer}"), buttons]
+    return _layout(body, CHAMPION_GOLD)
 
 
-def stats_embed(stats: MemberStats, today: date) -> discord.Embed:
-    standing = rank_for(stats.points)
-    embed = discord.Embed(title=f"📊 {safe(stats.display_name)}: {standing.rank.title}",
-                          description=f"*{standing.rank.why}*", colour=ROCKY_RED)
+def stats_figures(stats: MemberStats, today: date) -> list[tuple[str, str]]:
     place = f" (#{stats.season_place} this season)" if stats.season_place else ""
-    embed.add_field(name="Points", value=f"{stats.points} all time\n"
-                                         f"{stats.season_points} in season {stats.season}{place}")
-    embed.add_field(name="Answered", value=f"{stats.answered} ({stats.correct} right)")
-    embed.add_field(name="Accuracy", value=f"{stats.accuracy:.0%}")
-    embed.add_field(name="Answer streak",
-                    value=f"{stats.streak} now, best {stats.best_streak}")
-    embed.add_field(name="Daily roadwork",
-                    value=f"{stats.day_streak.live(today)} days now, "
-                          f"best {stats.day_streak.best}")
-    embed.add_field(name="Favourite film", value=stats.favourite_film or "not yet")
+    figures = [
+        ("Points", f"{stats.points} all time, {stats.season_points} in season "
+                   f"{stats.season}{place}"),
+        ("Answered", f"{stats.answered} ({stats.correct} right)"),
+        ("Accuracy", f"{stats.accuracy:.0%}"),
+        ("Answer streak", f"{stats.streak} now, best {stats.best_streak}"),
+        ("Daily roadwork", f"{stats.day_streak.live(today)} days now, "
+                           f"best {stats.day_streak.best}"),
+        ("Favourite film", stats.favourite_film or "not yet"),
+    ]
     if stats.fastest_ms is not None:
-        embed.add_field(name="Fastest right answer", value=seconds_text(stats.fastest_ms))
+        figures.append(("Fastest right answer", seconds_text(stats.fastest_ms)))
+    return figures
+
+
+def stats_layout(stats: MemberStats, today: date, card: str) -> discord.ui.LayoutView:
+    """/stats: the member card (attachment `card`), its figures as alt text, the next rank."""
+    standing = rank_for(stats.points)
     to_next = standing.points_to_next(stats.points)
     if standing.next_rank is not None and to_next is not None:
-        embed.set_footer(text=f"{to_next} points to {standing.next_rank.title}")
+        goal = f"{to_next} points to {standing.next_rank.title}"
     else:
-        embed.set_footer(text="Top of the ladder. Yo Adrian, you did it!")
-    return embed
+        goal = "Top of the ladder. Yo Adrian, you did it!"
+    figures = stats_figures(stats, today)
+    fastest = dict(figures).get("Fastest right answer")
+    return _layout([
+        discord.ui.TextDisplay(f"### 📊 {safe(stats.display_name)}: {standing.rank.title}"),
+        discord.ui.MediaGallery(discord.MediaGalleryItem(
+            f"attachment://{card}",
+            description=_alt_text([f"{name}: {value}" for name, value in figures]))),
+        discord.ui.TextDisplay(f"-# {goal}" + (f" · fastest right answer {fastest}"
+                                                if fastest else "")),
+    ], ROCKY_RED)
+
+
+def _alt_text(lines: list[str]) -> str:
+    return _lines_within(lines, ALT_TEXT_LIMIT)
+
+
+def _layout(items: Sequence[discord.ui.Item], colour: discord.Colour  # type: ignore[type-arg]
+            ) -> discord.ui.LayoutView:
+    view = discord.ui.LayoutView(timeout=None)
+    view.add_item(discord.ui.Container(*items, accent_colour=colour))
+    return view
 
 
 def daily_question_embed(question: Question, shuffle: Shuffle, day: date,

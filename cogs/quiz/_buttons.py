@@ -66,15 +66,15 @@ def daily_post_view(day: date) -> discord.ui.View:
     return view
 
 
-def board_view(owner_id: int, scope: str, period: str, sort: str, page: int,
-               pages: int) -> discord.ui.View:
+def board_buttons(owner_id: int, scope: str, period: str, sort: str, page: int,
+                  pages: int) -> discord.ui.ActionRow:  # type: ignore[type-arg]
     """Previous / next page of a leaderboard. The member who asked turns the message; anyone
     else gets a private copy of that page to browse."""
-    view = discord.ui.View(timeout=None)
+    row: discord.ui.ActionRow = discord.ui.ActionRow()  # type: ignore[type-arg]
     for direction, label, emoji, target, disabled in (
             ("p", "Previous", "◀️", max(page - 1, 1), page <= 1),
             ("n", "Next", "▶️", min(page + 1, pages), page >= pages)):
-        view.add_item(RoutedButton(
+        row.add_item(RoutedButton(
             label=label, emoji=emoji, style=discord.ButtonStyle.secondary, disabled=disabled,
             custom_id=f"quizlb:{owner_id}:{scope}:{period}:{sort}:{direction}{target}"))
-    return view
+    return row

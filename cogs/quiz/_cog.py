@@ -30,21 +30,23 @@ from bot.domain.quiz import (
     resumes_after_restart,
 )
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.ui.cards import BoardCard, CardRenderer, MemberCard
 from bot.ui.embeds import echo, safe
 from bot.ui.quiz import (
     LETTERS,
+    board_heading,
     help_embed,
-    leaderboard_embed,
+    leaderboard_layout,
     standings_embed,
     start_text,
-    stats_embed,
+    stats_layout,
 )
 from cogs.quiz._buttons import (
     ANSWER,
     BOARD_PAGE,
     DAILY_OPEN,
     DAILY_OPTION,
-    board_view,
+    board_buttons,
     parse_day,
 )
 from cogs.quiz._daily import DailyRoadwork
@@ -76,6 +78,7 @@ class Quiz(commands.Cog):
         self.boards: LeaderboardRepository = self.repo.leaderboards
         self.daily = DailyRoadwork(self)
         self.runners: dict[int, GameRunner] = {}
+        self.cards = CardRenderer()  # /stats and /leaderboard pictures, drawn off the loop
         self._recovery: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
@@ -84,6 +87,7 @@ class Quiz(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.daily_posters.pop("question", None)
+        await self.cards.close()
         if self._recovery is not None:
             self._recovery.cancel()
         for runner in list(self.runners.values()):
@@ -229,6 +233,7 @@ class Quiz(commands.Cog):
                      "not answered again", interaction.id)
             return
         if outcome.status is AnswerStatus.RECORDED:
+            self.cards.avatars.seen(interaction.user)  # for the board's card
             button = clicked_button(interaction)
             label = (button.label if button is not None else None) or LETTERS[option]
             reply = (f"Locked in: **{discord.utils.escape_markdown(label)}** "
@@ -252,8 +257,9 @@ class Quiz(commands.Cog):
     @app_commands.guild_only()
     async def leaderboard(self, interaction: discord.Interaction, scope: Scope = "server",
                           period: Period = "all", sort: Sort = "points") -> None:
-        embed, view = await self._board(interaction, interaction.user.id, scope, period, sort, 1)
-        await interaction.response.send_message(embed=embed, view=view)
+        view, files = await self._board(interaction, interaction.user.id, scope, period, sort,
+                                        1)
+        await interaction.response.send_message(view=view, files=files)
 
     @route(DAILY_OPEN)
     async def on_daily_open(self, interaction: discord.Interaction, match: re.Match[str]
@@ -272,15 +278,16 @@ class Quiz(commands.Cog):
         sort, page = match["sort"], int(match["page"])
         if interaction.user.id != owner_id:
             # Someone else's board: a private copy of that page to browse, theirs to turn.
-            embed, view = await self._board(interaction, interaction.user.id, scope, period,
+            view, files = await self._board(interaction, interaction.user.id, scope, period,
                                             sort, page)
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+            await interaction.response.send_message(view=view, files=files, ephemeral=True)
             return
-        embed, view = await self._board(interaction, owner_id, scope, period, sort, page)
-        await interaction.response.edit_message(embed=embed, view=view)
+        view, files = await self._board(interaction, owner_id, scope, period, sort, page)
+        await interaction.response.edit_message(view=view, attachments=files)
 
     async def _board(self, interaction: discord.Interaction, owner_id: int, scope: str,
-                     period: str, sort: str, page: int) -> tuple[discord.Embed, discord.ui.View]:
+                     period: str, sort: str, page: int
+                     ) -> tuple[discord.ui.LayoutView, list[discord.File]]:
         guild_id = interaction.guild_id or 0
         if scope == "server":
             timezone = (await self.bot.guild_config.get(guild_id)).timezone
@@ -289,8 +296,12 @@ class Quiz(commands.Cog):
         today = local_day(self.bot.clock(), timezone)
         board = await self.boards.board(scope=scope, guild_id=guild_id,
                                         since=period_start(today, period), sort=sort, page=page)
-        return (leaderboard_embed(board, scope, period, sort),
-                board_view(owner_id, scope, period, sort, board.page, board.pages))
+        self.cards.avatars.seen(interaction.user)
+        heading = board_heading(scope, period, sort, board.season)
+        card = BoardCard.of(board, "Leaderboard", heading, self.cards.avatars.url_of)
+        files = [await self.cards.file(card)] if board.rows else []
+        buttons = board_buttons(owner_id, scope, period, sort, board.page, board.pages)
+        return leaderboard_layout(board, heading, sort, card.file_name, buttons), files
 
     @app_commands.command(name="stats", description="Quiz stats and rank title of a member")
     @app_commands.describe(member="Whose stats (default: yours)")
@@ -308,5 +319,7 @@ class Quiz(commands.Cog):
                            "/quiz start or /daily to begin.")
         timezone = (await self.bot.guild_config.get(guild_id)).timezone
         today = local_day(self.bot.clock(), timezone)
-        await interaction.response.send_message(embed=stats_embed(figures, today),
-                                                ephemeral=True)
+        card = MemberCard.of(figures, today, self.cards.avatars.seen(target))
+        await interaction.response.send_message(
+            view=stats_layout(figures, today, card.file_name),
+            file=await self.cards.file(card), ephemeral=True)

@@ -82,6 +82,7 @@ class DailyRoadwork:
         guild_id = interaction.guild_id
         if guild_id is None:
             raise NotFound("The daily question lives in a server; run /daily there.")
+        self.cog.cards.avatars.seen(interaction.user)  # for the board's card
         today, timezone = await self._today(guild_id)
         if day != today:
             raise NotFound(f"That was the question for {day.isoformat()}; "

@@ -80,7 +80,7 @@ def test_a_failing_button_answers_once_with_an_error_id_that_the_log_also_holds(
 
 def test_commands_are_not_offered_in_direct_messages(discord):
     with pytest.raises(EmulatorError, match="not offered in direct messages"):
-        discord.call(discord.emu.command(discord.member("alice").user, "quote"))
+        discord.call(discord.emu.command(discord.member("alice").user, "stats"))
 
 
 def test_a_quote_pings_nobody(discord):

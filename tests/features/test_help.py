@@ -71,7 +71,8 @@ def test_help_and_about_work_in_direct_messages_and_say_what_works_there(discord
     _, pages = _help_pages(discord, user)
     first_line = pages[0].splitlines()[0]
     assert first_line.startswith("*Here in direct messages: ")
-    assert "/help" in first_line and "/about" in first_line and "/quote" not in first_line
+    assert "/help" in first_line and "/about" in first_line and "/quote" in first_line
+    assert "/stats" not in first_line and "/fact" not in first_line
     record = discord.call(discord.emu.command(user, "about"))
     assert discord.emu.message(record.original_message_id).embeds[0]["title"] == "Rocky fan bot"
     assert discord.emu.violations == []

@@ -142,3 +142,21 @@ def write_db(bot: BotProcess, sql: str, params: tuple[Any, ...] = ()) -> None:
 
 def game_id_of(message: Message) -> int:
     return int(message.buttons()[0]["custom_id"].split(":")[1])
+
+
+def figures(stats: Message) -> dict[str, str]:
+    """/stats' figures, from its card's alt text ("Name: value" a line)."""
+    card = stats.media()[0]
+    assert card["url"] == "attachment://stats.png" and "stats.png" in stats.files
+    return dict(line.split(": ", 1) for line in card["description"].splitlines())
+
+
+def board_rows(board: Message) -> list[str]:
+    """The rows of a leaderboard page, from its card's alt text."""
+    card = board.media()[0]
+    assert card["url"] == "attachment://leaderboard.png" and "leaderboard.png" in board.files
+    return card["description"].splitlines()
+
+
+def board_footer(board: Message) -> str:
+    return next(line for line in board.text().splitlines() if line.startswith("-# Page "))[3:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.quiz.conftest import QUESTIONS, new_club, read_db
+from tests.quiz.conftest import QUESTIONS, figures, new_club, read_db
 
 pytestmark = pytest.mark.e2e
 
@@ -108,5 +108,5 @@ def test_a_daily_answer_delivered_twice_counts_once(club, quiz_env):
     assert read_db(bot, "SELECT COUNT(*), SUM(points) FROM quiz_daily_answers "
                         "WHERE guild_id = $1", (club.guild.id,))[0][0] == 1
     stats = club.reply(club.command("carol", "stats"))
-    assert fields(stats)["Answered"] == "1 (1 right)"
+    assert figures(stats)["Answered"] == "1 (1 right)"
     assert club.emu.violations == []

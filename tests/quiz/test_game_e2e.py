@@ -10,6 +10,8 @@ import pytest
 from bot.domain.scoring import BASE_POINTS, MAX_SPEED_BONUS
 from tests.quiz.conftest import (
     QUESTIONS,
+    board_rows,
+    figures,
     game_id_of,
     new_club,
     question_of,
@@ -82,17 +84,17 @@ def test_a_full_game_right_wrong_double_click_late_reveal_standings_and_stats(cl
 
     stats = club.reply(club.command("carol", "stats", {"member": club.members["alice"]}))
     assert stats.ephemeral
-    by_name = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    by_name = figures(stats)
     assert by_name["Answered"] == "1 (1 right)" and by_name["Accuracy"] == "100%"
     assert by_name["Points"].startswith(f"{points['alice']} all time")
     assert by_name["Answer streak"] == "1 now, best 1"
     assert by_name["Favourite film"] in question.films
-    assert "Meat-Locker Rookie" in stats.embeds[0]["title"]
+    assert "Meat-Locker Rookie" in stats.text()
 
     # bob leaves the server: the board still lists him, under the name last seen.
     club.discord.thread.do(lambda: club.guild.members.pop(club.members["bob"].user.id))
     board = club.reply(club.command("carol", "leaderboard"))
-    rows = board.embeds[0]["description"].splitlines()
+    rows = board_rows(board)
     assert [re.search(r" (\w+): ", r)[1] for r in rows] == ["alice", "carol", "bob"]
     assert club.emu.violations == [] and club.emu.rate_limited == []
     assert club.emu.pinging_messages() == []

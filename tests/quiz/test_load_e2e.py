@@ -8,7 +8,15 @@ import time
 
 import pytest
 
-from tests.quiz.conftest import game_id_of, new_club, read_db, right_and_wrong, title
+from tests.quiz.conftest import (
+    board_footer,
+    board_rows,
+    game_id_of,
+    new_club,
+    read_db,
+    right_and_wrong,
+    title,
+)
 
 pytestmark = pytest.mark.e2e
 CROWD = 200
@@ -60,24 +68,24 @@ def test_200_members_clicking_at_once_each_get_one_answer_and_a_response(quiz_en
 
     # The board: 200 ranked, ten a page; the member who asked turns the public message.
     board = club.reply(club.command("fan007", "leaderboard"))
-    assert board.embeds[0]["footer"]["text"].startswith(f"Page 1 of 20 · {CROWD} ranked")
-    assert len(board.embeds[0]["description"].splitlines()) == 10
+    assert board_footer(board).startswith(f"Page 1 of 20 · {CROWD} ranked")
+    assert len(board_rows(board)) == 10
     previous, following = board.buttons()
     assert previous["disabled"] and not following["disabled"]
     club.click("fan007", board, label="Next")
-    assert board.embeds[0]["footer"]["text"].startswith("Page 2 of 20")
-    assert board.embeds[0]["description"].splitlines()[0].startswith("#11 ")
+    assert board_footer(board).startswith("Page 2 of 20")
+    assert board_rows(board)[0].startswith("#11 ")
     # Someone else gets a private copy of the page they asked for, and turns its pages.
     copy = club.reply(club.click("fan008", board, label="Next"))
-    assert copy.ephemeral and copy.embeds[0]["footer"]["text"].startswith("Page 3 of 20")
-    assert board.embeds[0]["footer"]["text"].startswith("Page 2 of 20")
+    assert copy.ephemeral and board_footer(copy).startswith("Page 3 of 20")
+    assert board_footer(board).startswith("Page 2 of 20")
     club.click("fan008", copy, label="Next")
-    assert copy.embeds[0]["footer"]["text"].startswith("Page 4 of 20")
-    assert board.embeds[0]["footer"]["text"].startswith("Page 2 of 20")
+    assert board_footer(copy).startswith("Page 4 of 20")
+    assert board_footer(board).startswith("Page 2 of 20")
     club.click("fan007", board, label="Previous")
-    assert board.embeds[0]["footer"]["text"].startswith("Page 1 of 20")
+    assert board_footer(board).startswith("Page 1 of 20")
     for options in ({"sort": "accuracy"}, {"sort": "streak", "period": "week"},
                     {"scope": "global", "period": "month"}):
         other = club.reply(club.command("fan007", "leaderboard", options))
-        assert other.embeds and not other.ephemeral
+        assert "Leaderboard" in other.text() and not other.ephemeral
     assert emu.violations == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.quiz.conftest import QUIZ_ENV, Club, game_id_of, read_db, right_and_wrong
+from tests.quiz.conftest import QUIZ_ENV, Club, figures, game_id_of, read_db, right_and_wrong
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +60,6 @@ def test_a_game_resumes_after_a_clean_restart_and_after_a_kill(fresh_discord, ma
     assert read_db(bot, "SELECT status FROM quiz_games WHERE game_id = $1",
                    (game_id_of(t1),)) == [("abandoned",)]
     stats = club.reply(club.command("carol", "stats"))
-    values = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    values = figures(stats)
     assert values["Answered"] == "1 (1 right)"  # her answer was scored, not lost
     assert club.emu.violations == [] and club.emu.rate_limited == []

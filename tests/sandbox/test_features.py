@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -126,7 +127,12 @@ def test_daily_question_boards_help_and_privacy(run):
     assert step(run, "click 1", after="/daily").startswith(
         "Rocky edited a message in #quiz, only you can see this:")
     assert step(run, "/leaderboard").startswith("Rocky in #quiz:\n  ╭─ ")
-    assert "alice" in step(run, "/stats")
+    stats = step(run, "/stats")
+    assert "alice" in stats
+    # The card is saved as a PNG, its path printed; its figures follow as alt text.
+    saved = re.search(r"picture: stats\.png saved as (\S+\.png)", stats)
+    assert saved and Path(saved[1]).read_bytes().startswith(b"\x89PNG")
+    assert re.search(r"Answered: \d+ \(\d+ right\)", stats)
     assert step(run, "/help").startswith("Rocky in #quiz, only you can see this:")
     assert step(run, "click Next", after="/help").startswith(
         "Rocky edited a message in #quiz, only you can see this:")

@@ -39,6 +39,7 @@ class BotProcess:
             "DATABASE_URL": self.database_url.dsn or f"sqlite:///{self.database_url.path}",
             "DISCORD_API_BASE": self.emulator.api_base,
             "DISCORD_GATEWAY_URL": self.emulator.gateway_url,
+            "DISCORD_CDN_BASE": self.emulator.cdn.base,
             "LOG_LEVEL": "INFO",
             "ROCKY_TEST_GUILD_READY_TIMEOUT": "0.05",
             "ROCKY_TEST_RANDOM_SEED": "7",
