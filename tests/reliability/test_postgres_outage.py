@@ -13,7 +13,7 @@ import pytest
 from bot.core.error_handler import CANNOT_SAVE
 from bot.db import parse_database_url
 from tests.conftest import BACKENDS, Discord
-from tests.quiz.conftest import QUIZ_ENV, Club, new_club, read_db, title
+from tests.quiz.conftest import QUIZ_ENV, new_club, read_db, title
 from tests.support.botproc import BotProcess
 from tests.support.dbaccess import in_own_thread
 from tests.support.postgres import PostgresServer
