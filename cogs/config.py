@@ -19,13 +19,14 @@ from discord.ext import commands
 from bot.core.bot import RockyBot
 from bot.core.checks import is_admin
 from bot.core.error_handler import RockyView
-from bot.db.repositories import GuildConfig
-from bot.db.repositories.schedule import PostState, ScheduleRepository
+from bot.db.repositories.schedule import ScheduleRepository
+from bot.domain.config import GuildConfig
 from bot.domain.films import FILMS
 from bot.domain.schedule import (
     CATCH_UP_WINDOW,
     KINDS,
     Action,
+    PostState,
     canonical_timezone,
     decide,
     format_daily_time,

@@ -23,10 +23,11 @@ from discord.ext import commands
 
 from bot.content.models import MOTIVATIONAL
 from bot.core.bot import RockyBot
-from bot.db.repositories.schedule import ScheduledPost, ScheduleRepository
+from bot.db.repositories.schedule import ScheduleRepository
 from bot.domain.schedule import (
     CATCH_UP_WINDOW,
     Action,
+    ScheduledPost,
     decide,
     load_timezone,
     parse_daily_time,

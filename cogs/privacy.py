@@ -12,13 +12,8 @@ from discord.ext import commands
 
 from bot.core.bot import RockyBot
 from bot.core.routes import RoutedButton, route
-from bot.db.repositories.privacy import (
-    MEMBERS,
-    UNAPPROVED_FACTS,
-    MemberData,
-    PrivacyRepository,
-    StoredCount,
-)
+from bot.db.repositories.privacy import PrivacyRepository
+from bot.domain.privacy import MEMBERS, UNAPPROVED_FACTS, MemberData, StoredCount
 from bot.errors import NotAllowed
 from bot.ui.embeds import safe
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.db.repositories import GuildConfig
+from bot.domain.config import GuildConfig
 
 
 def is_moderator(member: discord.Member, config: GuildConfig) -> bool:

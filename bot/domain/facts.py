@@ -275,3 +275,42 @@ def transition(current: Status | str, action: Action) -> Status:
         return TRANSITIONS[(current, action)]
     except KeyError:
         raise TransitionRefused(current, action) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    id: int
+    guild_id: int
+    text: str
+    film: str
+    source: str | None
+    status: Status
+    submitted_at: str
+    submitter_id: int | None  # None once the submitter's data was deleted
+    submitter_name: str | None
+    decided_at: str | None = None
+    decider_id: int | None = None
+    decider_name: str | None = None
+    reason: str | None = None
+    review_channel_id: int | None = None
+    review_message_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        return submission_label(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    user_id: int
+    display_name: str
+    approved: int
+
+
+class DecisionRefused(Exception):
+    """Someone decided first (or the state forbids it); carries the submission as it is now."""
+
+    def __init__(self, submission: Submission, action: Action) -> None:
+        super().__init__(f"cannot {action} {submission.label}: it is {submission.status}")
+        self.submission = submission
+        self.action = action

@@ -97,3 +97,36 @@ def decide(
     if now - due <= window:
         return Decision(Action.POST, day, following)
     return Decision(Action.SKIP, day, following)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledPost:
+    """One daily post that is on, with what the scheduler needs to decide and send it."""
+
+    guild_id: int
+    kind: str
+    channel_id: int
+    timezone: str
+    daily_time: str
+    ping_role_id: int | None
+    last_posted_day: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PostState:
+    kind: str
+    last_posted_day: date | None = None
+    last_posted_at: str | None = None
+    disabled_reason: str | None = None
+    disabled_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A day taken for a post before sending it; `release` gives it back if the send failed."""
+
+    guild_id: int
+    kind: str
+    day: date
+    previous_day: str | None
+    previous_at: str | None

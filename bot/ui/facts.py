@@ -14,14 +14,15 @@ import discord
 
 from bot.core.error_handler import RockyView
 from bot.core.routes import RoutedButton
-from bot.db.repositories.facts import Contributor, Submission
 from bot.domain.facts import (
     REASON_MAX,
     SOURCE_MAX,
     TEXT_MAX,
     TEXT_MIN,
+    Contributor,
     PoolFact,
     Status,
+    Submission,
     submission_label,
 )
 from bot.domain.films import FILM_TAGS, FRANCHISE, TOPICS

@@ -11,14 +11,21 @@ from datetime import date, datetime
 import discord
 
 from bot.content import Question
-from bot.db.repositories.leaderboard import (
+from bot.domain import scoring
+from bot.domain.leaderboard import (
     MIN_ANSWERS_FOR_ACCURACY,
     BoardPage,
     MemberStats,
 )
-from bot.db.repositories.quiz import DailyAnswer, DailyRecap, GameScore, RoundResult
-from bot.domain import scoring
-from bot.domain.quiz import SILENT_ROUNDS_TO_END, Shuffle, rank_scores
+from bot.domain.quiz import (
+    SILENT_ROUNDS_TO_END,
+    DailyAnswer,
+    DailyRecap,
+    GameScore,
+    RoundResult,
+    Shuffle,
+    rank_scores,
+)
 from bot.domain.ranks import LADDER, rank_for
 from bot.ui.embeds import CHAMPION_GOLD, PHILLY_BLUE, ROCKY_RED, safe
 

@@ -12,12 +12,14 @@ from discord.ext import commands
 
 from bot.core.checks import is_moderator
 from bot.core.routes import route
-from bot.db.repositories import GuildConfig
-from bot.db.repositories.facts import DecisionRefused, FactRepository, Submission
+from bot.db.repositories.facts import FactRepository
+from bot.domain.config import GuildConfig
 from bot.domain.facts import (
     MAX_PENDING,
     Action,
+    DecisionRefused,
     Status,
+    Submission,
     ensure_can_submit,
     near_duplicate,
     parse_submission_id,

@@ -7,7 +7,7 @@ import logging
 
 import discord
 
-from bot.db.repositories.facts import Submission
+from bot.domain.facts import Submission
 from bot.ui.facts import decision_dm, review_embed, review_view
 
 log = logging.getLogger(__name__)

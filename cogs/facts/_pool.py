@@ -7,10 +7,11 @@ import random
 
 from bot.content import ContentLibrary
 from bot.db.repositories import GuildConfigRepository
-from bot.db.repositories.facts import FactRepository, Submission
+from bot.db.repositories.facts import FactRepository
 from bot.domain.facts import (
     PoolFact,
     Status,
+    Submission,
     check_filters,
     draw_fact,
     matching,

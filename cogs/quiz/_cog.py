@@ -17,7 +17,7 @@ from bot.core.bot import RockyBot
 from bot.core.checks import is_moderator
 from bot.core.routes import clicked_button, route
 from bot.db.repositories.leaderboard import LeaderboardRepository
-from bot.db.repositories.quiz import AnswerStatus, GameAlreadyRunning, QuizRepository
+from bot.db.repositories.quiz import QuizRepository
 from bot.domain.daily import local_day, period_start
 from bot.domain.films import FILMS, FRANCHISE
 from bot.domain.quiz import (
@@ -25,6 +25,9 @@ from bot.domain.quiz import (
     MAX_SECONDS,
     MIN_QUESTIONS,
     MIN_SECONDS,
+    AnswerStatus,
+    GameAlreadyRunning,
+    GameStatus,
     clamp_settings,
     question_pool,
     resumes_after_restart,
@@ -181,7 +184,7 @@ class Quiz(commands.Cog):
         await interaction.response.defer(ephemeral=True)
         await score_open_round(self, game)
         reason = f"Stopped by {member.display_name}."
-        if await self.repo.end_game(game.game_id, "stopped", reason, self.bot.clock()):
+        if await self.repo.end_game(game.game_id, GameStatus.STOPPED, reason, self.bot.clock()):
             channel: Any = interaction.channel
             await channel.send(embed=standings_embed(await self.repo.standings(game.game_id),
                                                      reason))
@@ -208,7 +211,7 @@ class Quiz(commands.Cog):
                 log.info("quiz game %s: its channel %s is gone; closing it with scores kept",
                          game.game_id, game.channel_id)
                 await score_open_round(self, game)
-                await self.repo.end_game(game.game_id, "abandoned",
+                await self.repo.end_game(game.game_id, GameStatus.ABANDONED,
                                          "The channel is gone; scores are kept.",
                                          self.bot.clock())
                 continue

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.content import Question
-from bot.db.repositories.quiz import AnswerStatus, DailyQuestion
 from bot.domain.daily import local_day, next_rollover
-from bot.domain.quiz import question_pool, shuffle_options
+from bot.domain.quiz import AnswerStatus, DailyQuestion, question_pool, shuffle_options
 from bot.errors import NotFound
 from bot.ui.quiz import daily_post_embed, daily_question_embed, daily_result_embed
 from cogs.quiz._buttons import daily_options_view, daily_post_view

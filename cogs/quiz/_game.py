@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.content import Question
-from bot.db.repositories.quiz import GAME, Game, Round
 from bot.domain.daily import local_day
 from bot.domain.quiz import (
+    GAME,
     PAUSE_BETWEEN_QUESTIONS,
     SILENT_ROUNDS_TO_END,
+    Game,
+    GameStatus,
+    Round,
     ends_for_silence,
     question_pool,
     shuffle_options,
@@ -97,22 +100,22 @@ class GameRunner:
                     continue  # stopped during the pause: the next pass finishes the game
                 current = await self._open_next(rounds)
                 if current is None:
-                    await self._finish("finished", "No more questions match this game's films "
-                                                   "and difficulty.")
+                    await self._finish(GameStatus.FINISHED, "No more questions match this "
+                                                            "game's films and difficulty.")
                     return
             elif current.message_id is None:
                 current = await self._post(current, fresh_clock=True)
             await self._wait_for_bell(current)
             await self._reveal(current)
 
-    async def _ending(self, rounds: list[Round]) -> tuple[str, str] | None:
+    async def _ending(self, rounds: list[Round]) -> tuple[GameStatus, str] | None:
         if self.stop_requested.is_set():
-            return "stopped", f"Stopped by {self.stopped_by or 'a moderator'}."
+            return GameStatus.STOPPED, f"Stopped by {self.stopped_by or 'a moderator'}."
         if ends_for_silence(await self.repo.answers_per_round(self.game_id)):
-            return "finished", (f"Nobody answered the last {SILENT_ROUNDS_TO_END} questions, "
-                                "so the game ended by itself.")
+            return GameStatus.FINISHED, (f"Nobody answered the last {SILENT_ROUNDS_TO_END} "
+                                         "questions, so the game ended by itself.")
         if len(rounds) >= self.game.question_count:
-            return "finished", "That's the final bell: every question asked."
+            return GameStatus.FINISHED, "That's the final bell: every question asked."
         return None
 
     async def _pause(self) -> bool:
@@ -207,7 +210,7 @@ class GameRunner:
         except discord.NotFound:  # someone deleted the question: the reveal still goes out
             await self.channel.send(embed=embed)
 
-    async def _finish(self, status: str, reason: str) -> None:
+    async def _finish(self, status: GameStatus, reason: str) -> None:
         if not await self.repo.end_game(self.game_id, status, reason, self.bot.clock()):
             return
         scores = await self.repo.standings(self.game_id)
@@ -225,14 +228,15 @@ class GameRunner:
         rounds = await self.repo.rounds(self.game_id)
         if rounds and rounds[-1].revealed_at is None:
             await self._reveal(rounds[-1])
-        await self._finish("abandoned", INTERRUPTED_REASON)
+        await self._finish(GameStatus.ABANDONED, INTERRUPTED_REASON)
 
     async def _close_after_error(self) -> None:
         """Score what was answered and end the game; tell the channel if it still can."""
         try:
             await score_open_round(self.cog, self.game)
             reason = "Something went wrong, so the game was closed; scores are kept."
-            if await self.repo.end_game(self.game_id, "abandoned", reason, self.bot.clock()):
+            if await self.repo.end_game(self.game_id, GameStatus.ABANDONED, reason,
+                                        self.bot.clock()):
                 scores = await self.repo.standings(self.game_id)
                 await self.channel.send(embed=standings_embed(scores, reason))
         except Exception as exc:

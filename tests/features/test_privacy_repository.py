@@ -10,13 +10,9 @@ import pytest
 from bot.db import Database
 from bot.db.repositories import GuildRepository, MemberRepository, PreferencesRepository
 from bot.db.repositories.facts import FactRepository
-from bot.db.repositories.privacy import (
-    UNAPPROVED_FACTS,
-    MemberReference,
-    PrivacyRepository,
-    StoredCount,
-)
+from bot.db.repositories.privacy import MemberReference, PrivacyRepository
 from bot.domain.facts import Action, Status
+from bot.domain.privacy import UNAPPROVED_FACTS, StoredCount
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD = 1, 2

@@ -12,15 +12,10 @@ from bot.db import IntegrityViolation
 from bot.db.database import positional
 from bot.db.repositories import GuildRepository, MemberRepository, PreferencesRepository
 from bot.db.repositories import quiz as quiz_repository
-from bot.db.repositories.leaderboard import MIN_ANSWERS_FOR_ACCURACY, Result, add_result
-from bot.db.repositories.quiz import (
-    DAILY,
-    GAME,
-    AnswerStatus,
-    GameAlreadyRunning,
-    QuizRepository,
-)
-from bot.domain.quiz import Shuffle
+from bot.db.repositories.leaderboard import add_result
+from bot.db.repositories.quiz import QuizRepository
+from bot.domain.leaderboard import MIN_ANSWERS_FOR_ACCURACY, Result
+from bot.domain.quiz import DAILY, GAME, AnswerStatus, GameAlreadyRunning, GameStatus, Shuffle
 from tests.support.dbaccess import query
 
 T0 = datetime(2026, 3, 28, 18, 0, tzinfo=UTC)
@@ -134,7 +129,7 @@ async def test_answers_after_the_bell_or_after_the_game_do_not_count(repo):
     assert (on_time.status, late.status) == (AnswerStatus.RECORDED, AnswerStatus.CLOSED)
     await reveal(repo, game, 1, bell)
     assert (await answer(repo, game, 1, CAROL, 1, T0, 903)).status is AnswerStatus.CLOSED
-    await repo.end_game(game.game_id, "finished", "done", bell)
+    await repo.end_game(game.game_id, GameStatus.FINISHED, "done", bell)
     assert (await answer(repo, game, 1, CAROL, 1, T0, 904)).status is AnswerStatus.GAME_ENDED
     assert (await answer(repo, game, 9, CAROL, 1, T0, 905)).status is AnswerStatus.GAME_ENDED
 
@@ -197,8 +192,8 @@ async def test_one_running_game_per_channel_is_enforced_by_the_database(repo):
         await new_game(repo)
     other_channel = await new_game(repo, channel=CH + 1)
     assert other_channel.running
-    assert await repo.end_game(game.game_id, "stopped", "Stopped by alice.", T0)
-    assert not await repo.end_game(game.game_id, "stopped", "again", T0)
+    assert await repo.end_game(game.game_id, GameStatus.STOPPED, "Stopped by alice.", T0)
+    assert not await repo.end_game(game.game_id, GameStatus.STOPPED, "again", T0)
     assert (await new_game(repo)).running
     assert {g.channel_id for g in await repo.running_games()} == {CH, CH + 1}
 

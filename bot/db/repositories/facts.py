@@ -3,61 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
 from bot.db.database import Connection, Database, Row
 from bot.domain.facts import (
     Action,
+    Contributor,
     CycleState,
+    DecisionRefused,
     Draw,
     Status,
+    Submission,
     TransitionRefused,
     ensure_can_submit,
-    submission_label,
     transition,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    id: int
-    guild_id: int
-    text: str
-    film: str
-    source: str | None
-    status: Status
-    submitted_at: str
-    submitter_id: int | None  # None once the submitter's data was deleted
-    submitter_name: str | None
-    decided_at: str | None = None
-    decider_id: int | None = None
-    decider_name: str | None = None
-    reason: str | None = None
-    review_channel_id: int | None = None
-    review_message_id: int | None = None
-
-    @property
-    def label(self) -> str:
-        return submission_label(self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class Contributor:
-    user_id: int
-    display_name: str
-    approved: int
-
-
-class DecisionRefused(Exception):
-    """Someone decided first (or the state forbids it); carries the submission as it is now."""
-
-    def __init__(self, submission: Submission, action: Action) -> None:
-        super().__init__(f"cannot {action} {submission.label}: it is {submission.status}")
-        self.submission = submission
-        self.action = action
-
 
 _SELECT = (
     "SELECT f.id, f.guild_id, f.text, f.film, f.source, f.status, f.submitted_at, f.decided_at, "

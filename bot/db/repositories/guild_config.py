@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 from bot.db.database import Database
+from bot.domain.config import GuildConfig
 from bot.domain.films import FILMS
-
-
-@dataclass(frozen=True, slots=True)
-class GuildConfig:
-    guild_id: int
-    timezone: str = "UTC"
-    moderator_role_id: int | None = None
-    review_channel_id: int | None = None
-    daily_time: str = "09:00"
-    daily_fact_channel_id: int | None = None
-    daily_quote_channel_id: int | None = None
-    daily_question_channel_id: int | None = None
-    daily_fact_enabled: bool = False
-    daily_quote_enabled: bool = False
-    daily_question_enabled: bool = False
-    daily_ping_role_id: int | None = None
-    quiz_questions: int = 5
-    quiz_seconds: int = 20
-    enabled_films: frozenset[str] = frozenset(FILMS)
-
 
 COLUMNS = tuple(f.name for f in fields(GuildConfig) if f.name not in ("guild_id", "enabled_films"))
 _BOOLEAN = {"daily_fact_enabled", "daily_quote_enabled", "daily_question_enabled"}

@@ -8,17 +8,21 @@ rows however many answers were ever recorded.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.db.database import Connection, Database, Dialect
 from bot.domain.films import FRANCHISE
+from bot.domain.leaderboard import (
+    MIN_ANSWERS_FOR_ACCURACY,
+    PAGE_SIZE,
+    SCOPES,
+    SORTS,
+    BoardPage,
+    BoardRow,
+    MemberStats,
+    Result,
+)
 from bot.domain.streaks import DayStreak
-
-SCOPES = ("server", "global")
-SORTS = ("points", "accuracy", "streak")
-PAGE_SIZE = 10
-MIN_ANSWERS_FOR_ACCURACY = 10  # 1 of 1 is not 100% accuracy worth ranking
 
 _ORDER = {
     "points": "points DESC, correct DESC, user_id",
@@ -29,64 +33,6 @@ _ORDER = {
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class BoardRow:
-    position: int
-    user_id: int
-    display_name: str
-    points: int
-    answered: int
-    correct: int
-    best_streak: int
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class BoardPage:
-    rows: tuple[BoardRow, ...]
-    page: int  # from 1
-    pages: int
-    total: int
-    season: int | None  # the server board's season; None on the global board
-
-
-@dataclass(frozen=True, slots=True)
-class MemberStats:
-    guild_id: int
-    user_id: int
-    display_name: str
-    points: int
-    season_points: int
-    season: int
-    season_place: int | None
-    answered: int
-    correct: int
-    streak: int
-    best_streak: int
-    fastest_ms: int | None
-    day_streak: DayStreak
-    favourite_film: str | None
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One scored answer, game or daily, as the totals see it."""
-
-    guild_id: int
-    user_id: int
-    day: date
-    films: tuple[str, ...]
-    points: int
-    correct: bool
 
 
 async def season_of(conn: Connection, guild_id: int, now: datetime) -> int:

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.db.database import Database
-
-
-@dataclass(frozen=True, slots=True)
-class UserPreferences:
-    user_id: int
-    global_leaderboard: bool = True
-    motivate: bool = True
+from bot.domain.config import UserPreferences
 
 
 class PreferencesRepository:

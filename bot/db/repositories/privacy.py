@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from bot.db.database import Database, Row
 from bot.db.repositories.facts import FactRepository
+from bot.domain.privacy import MEMBERS, UNAPPROVED_FACTS, MemberData, StoredCount
 
-MEMBERS = "members"
 MEMBER_KEY = ("guild_id", "user_id")
-UNAPPROVED_FACTS = "fact_submissions"  # reported under the table the facts repository deletes from
 
 FetchOne = Callable[[str, tuple[int, int]], Awaitable[Row | None]]
 
@@ -35,34 +34,6 @@ class MemberReference:
     @property
     def keeps_rows(self) -> bool:
         return self.on_delete == "SET NULL"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCount:
-    """How many rows of `table` belong to the member (through `column`, the key's user column,
-    when the table refers to members); kept rows only lose the member's name."""
-
-    table: str
-    rows: int
-    kept_without_name: bool = False
-    column: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MemberData:
-    counts: tuple[StoredCount, ...]
-
-    @property
-    def deleted(self) -> tuple[StoredCount, ...]:
-        return tuple(c for c in self.counts if c.rows and not c.kept_without_name)
-
-    @property
-    def kept_without_name(self) -> tuple[StoredCount, ...]:
-        return tuple(c for c in self.counts if c.rows and c.kept_without_name)
-
-    @property
-    def empty(self) -> bool:
-        return not any(c.rows for c in self.counts)
 
 
 def _quote(identifier: str) -> str:

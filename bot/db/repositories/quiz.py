@@ -3,10 +3,9 @@ leaderboards (leaderboard.py). Answers are committed before anyone is told they 
 
 from __future__ import annotations
 
-import enum
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
 
@@ -19,11 +18,30 @@ from bot.db.repositories.leaderboard import (
     member_streaks,
     season_of,
 )
-from bot.domain.quiz import Pick, Score, Shuffle, choose_unused
+from bot.domain.quiz import (
+    DAILY,
+    AnswerContext,
+    AnswerOutcome,
+    AnswerStatus,
+    DailyAnswer,
+    DailyOutcome,
+    DailyQuestion,
+    DailyRecap,
+    Game,
+    GameAlreadyRunning,
+    GameScore,
+    GameStatus,
+    Pick,
+    RevealedAnswer,
+    Round,
+    RoundResult,
+    Score,
+    Shuffle,
+    choose_unused,
+    judge_answer,
+)
 from bot.domain.scoring import answer_points, daily_points
 from bot.domain.streaks import DayStreak, after_daily_answer, next_answer_streak
-
-GAME, DAILY = "game", "daily"  # purposes of quiz_used_questions: each has its own no-repeat cycle
 
 
 def _utc_now() -> datetime:
@@ -34,122 +52,8 @@ def _dt(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-class GameAlreadyRunning(Exception):
-    """The channel already has a running game (the partial unique index said so)."""
-
-
 # How each backend names the partial unique index's violation (SQLite: by its columns).
 _ONE_RUNNING_PER_CHANNEL = ("quiz_games.channel_id", "quiz_games_one_running_per_channel")
-
-
-@dataclass(frozen=True, slots=True)
-class Game:
-    game_id: int
-    guild_id: int
-    channel_id: int
-    starter_id: int | None
-    film: str | None
-    difficulty: str | None
-    question_count: int
-    seconds: int
-    status: str
-    end_reason: str | None
-    started_at: datetime
-    ended_at: datetime | None
-
-    @property
-    def running(self) -> bool:
-        return self.status == "running"
-
-
-@dataclass(frozen=True, slots=True)
-class Round:
-    game_id: int
-    round_no: int
-    question_id: str
-    shuffle: Shuffle
-    message_id: int | None
-    opened_at: datetime
-    closes_at: datetime
-    revealed_at: datetime | None
-
-    @property
-    def limit_ms(self) -> int:
-        return max(int((self.closes_at - self.opened_at).total_seconds() * 1000), 1)
-
-
-class AnswerStatus(enum.Enum):
-    RECORDED = "recorded"
-    ALREADY_ANSWERED = "already answered"
-    REPLAY = "replay"  # this very interaction was recorded before (redelivered after a RESUME)
-    CLOSED = "closed"  # the bell rang for this question
-    GAME_ENDED = "game ended"
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerOutcome:
-    status: AnswerStatus
-    option: int | None = None  # the answer that stands
-    elapsed_ms: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RevealedAnswer:
-    user_id: int
-    display_name: str
-    option: int
-    correct: bool
-    elapsed_ms: int
-    points: int
-
-
-@dataclass(frozen=True, slots=True)
-class RoundResult:
-    round: Round
-    answers: tuple[RevealedAnswer, ...]  # fastest first
-
-    @property
-    def right(self) -> tuple[RevealedAnswer, ...]:
-        return tuple(a for a in self.answers if a.correct)
-
-
-@dataclass(frozen=True, slots=True)
-class GameScore:
-    score: Score
-    display_name: str
-
-
-@dataclass(frozen=True, slots=True)
-class DailyQuestion:
-    guild_id: int
-    day: date
-    question_id: str
-    shuffle: Shuffle
-
-
-@dataclass(frozen=True, slots=True)
-class DailyAnswer:
-    guild_id: int
-    day: date
-    user_id: int
-    option: int
-    correct: bool
-    points: int
-    day_streak: int
-
-
-@dataclass(frozen=True, slots=True)
-class DailyOutcome:
-    status: AnswerStatus  # RECORDED, ALREADY_ANSWERED or REPLAY
-    answer: DailyAnswer | None
-    best_day_streak: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class DailyRecap:
-    question: DailyQuestion
-    answered: int
-    correct: int
 
 
 _GAME_COLUMNS = ("game_id, guild_id, channel_id, starter_id, film, difficulty, question_count, "
@@ -161,7 +65,7 @@ _ROUND_COLUMNS = ("game_id, round_no, question_id, option_order, correct_option,
 def _game(row: Row) -> Game:
     return Game(int(row["game_id"]), int(row["guild_id"]), int(row["channel_id"]),
                 row["starter_id"], row["film"], row["difficulty"], int(row["question_count"]),
-                int(row["seconds"]), row["status"], row["end_reason"],
+                int(row["seconds"]), GameStatus(row["status"]), row["end_reason"],
                 datetime.fromisoformat(row["started_at"]), _dt(row["ended_at"]))
 
 
@@ -231,12 +135,13 @@ class QuizRepository:
             f"SELECT {_GAME_COLUMNS} FROM quiz_games WHERE status = 'running' ORDER BY game_id")
         return [_game(r) for r in rows]
 
-    async def end_game(self, game_id: int, status: str, reason: str, now: datetime) -> bool:
+    async def end_game(self, game_id: int, status: GameStatus, reason: str,
+                       now: datetime) -> bool:
         """Mark a running game ended; False if it had already ended."""
         changed = await self._db.execute_write(
             "UPDATE quiz_games SET status = $1, end_reason = $2, ended_at = $3 "
             "WHERE game_id = $4 AND status = 'running'",
-            (status, reason, now.isoformat(), game_id))
+            (status.value, reason, now.isoformat(), game_id))
         return changed == 1
 
     # -- questions ---------------------------------------------------------------------------
@@ -446,26 +351,25 @@ async def _record_answer(
         "WHERE r.game_id = :game AND r.round_no = :round",
         {"interaction": interaction_id, "game": game_id, "round": round_no,
          "user": user_id})
-    if state is not None and state["replay"]:
-        return AnswerOutcome(AnswerStatus.REPLAY)
-    if state is None or state["status"] != "running" or state["guild_id"] != guild_id:
-        return AnswerOutcome(AnswerStatus.GAME_ENDED)
-    if state["earlier"] is not None:
-        return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED, int(state["earlier"]))
-    if state["revealed_at"] is not None or now > datetime.fromisoformat(state["closes_at"]):
-        return AnswerOutcome(AnswerStatus.CLOSED)
-    elapsed = max(int((now - datetime.fromisoformat(state["opened_at"])
-                       ).total_seconds() * 1000), 0)
+    context = None if state is None else AnswerContext(
+        GameStatus(state["status"]), int(state["guild_id"]),
+        datetime.fromisoformat(state["opened_at"]), datetime.fromisoformat(state["closes_at"]),
+        state["revealed_at"] is not None, int(state["correct_option"]), bool(state["replay"]),
+        None if state["earlier"] is None else int(state["earlier"]))
+    outcome = judge_answer(context, guild_id, option, now)
+    if outcome.status is not AnswerStatus.RECORDED:
+        return outcome
+    assert context is not None
     # The primary key (game, question, member) is the last word on "one answer each".
     inserted = await conn.execute(
         "INSERT INTO quiz_answers (game_id, round_no, guild_id, user_id, option, correct, "
         "elapsed_ms, interaction_id, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
         "ON CONFLICT (game_id, round_no, user_id) DO NOTHING",
-        (game_id, round_no, guild_id, user_id, option, int(option == state["correct_option"]),
-         elapsed, interaction_id, now.isoformat()))
+        (game_id, round_no, guild_id, user_id, option, int(option == context.correct_option),
+         outcome.elapsed_ms, interaction_id, now.isoformat()))
     if inserted != 1:
         return AnswerOutcome(AnswerStatus.ALREADY_ANSWERED)
-    return AnswerOutcome(AnswerStatus.RECORDED, option, elapsed)
+    return outcome
 
 
 SCORE_CHUNK = 200  # answers scored per unit of work when a question is revealed

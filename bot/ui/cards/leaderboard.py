@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from bot.db.repositories.leaderboard import BoardPage
+from bot.domain.leaderboard import BoardPage
 from bot.ui.cards import poster, text
 
 WIDTH = 934

@@ -8,7 +8,7 @@ from datetime import date
 
 from PIL import Image
 
-from bot.db.repositories.leaderboard import MemberStats
+from bot.domain.leaderboard import MemberStats
 from bot.domain.ranks import rank_for
 from bot.ui.cards import poster, text
 
