@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks.boards import NOW, build
-from bot.db import Database
+from bot.db import Database, DatabaseUrl
 from bot.db.repositories.quiz import QuizRepository
 from bot.db.sqlite import PRAGMAS
 from bot.domain.quiz import Shuffle
@@ -23,15 +23,16 @@ if TYPE_CHECKING:
 GUILD, CHANNEL, IN_FLIGHT = 1, 4242, 64
 
 
-async def _prepared(path: Path, members: int) -> tuple[Database, QuizRepository, int]:
+async def _prepared(where: Path | DatabaseUrl, members: int
+                    ) -> tuple[Database, QuizRepository, int]:
     """A migrated database with one server, `members` members and one open question."""
-    db = await Database.open(path)
+    db = await Database.open(where)
     async with db.transaction() as conn:
-        await conn.execute("INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, 'b', ?)",
+        await conn.execute("INSERT INTO guilds (guild_id, name, joined_at) VALUES ($1, 'b', $2)",
                            (GUILD, NOW.isoformat()))
-        await conn.executemany(
+        await conn.execute_many(
             "INSERT INTO members (guild_id, user_id, display_name, last_seen_at) "
-            "VALUES (?, ?, 'fan', ?)", [(GUILD, m, NOW.isoformat()) for m in range(members)])
+            "VALUES ($1, $2, 'fan', $3)", [(GUILD, m, NOW.isoformat()) for m in range(members)])
     repo = QuizRepository(db, lambda: NOW)
     game = await repo.start_game(guild_id=GUILD, channel_id=CHANNEL, starter_id=0, film=None,
                                  difficulty=None, questions=1, seconds=60, now=NOW)
@@ -40,10 +41,10 @@ async def _prepared(path: Path, members: int) -> tuple[Database, QuizRepository,
     return db, repo, game.game_id
 
 
-async def repository_rate(path: Path, count: int) -> float:
+async def repository_rate(where: Path | DatabaseUrl, count: int) -> float:
     """Answers per second through QuizRepository.record_answer, `IN_FLIGHT` at a time (a burst
     of clicks), each committed before it returns."""
-    db, repo, game_id = await _prepared(path, count)
+    db, repo, game_id = await _prepared(where, count)
     try:
         pending: set[asyncio.Task[object]] = set()
         started = time.perf_counter()
@@ -96,9 +97,9 @@ async def _prepared_and_closed(path: Path, members: int) -> None:
     await db.close()
 
 
-async def board_times(path: Path, runs: int = 20) -> tuple[float, float]:
+async def board_times(where: Path | DatabaseUrl, runs: int = 20) -> tuple[float, float]:
     """Median ms of a top-10 server board and of /stats, on a built database."""
-    db = await Database.open(path)
+    db = await Database.open(where)
     try:
         boards = QuizRepository(db, lambda: NOW).leaderboards
         board, stats = [], []

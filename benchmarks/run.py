@@ -23,6 +23,7 @@ from typing import Any
 from benchmarks import database as db_bench
 from benchmarks.cards import bench_cards
 from benchmarks.interactions import LoadResult, burst, paced
+from benchmarks.postgres import bench_postgres
 from benchmarks.procs import BotUnderTest
 from bot.emulator import EmulatorThread
 from bot.emulator.demo import build_demo, build_many_guilds
@@ -212,12 +213,16 @@ def quiz_click_load(session: Session) -> Prepare:
     return prepare
 
 
-def bench_interactions(report: Report, sizes: Sizes, workdir: Path) -> None:
+def bench_interactions(report: Report, sizes: Sizes, workdir: Path, *,
+                       rocky_env: dict[str, str] | None = None, prefix: str = "",
+                       fact: bool = True) -> None:
+    """The bare bot (a) against the quiz click (b) and /fact random (c). `rocky_env` runs the
+    bot with other settings (PostgreSQL: DATABASE_URL), its results named with `prefix`."""
     scenarios: list[tuple[str, str, Callable[[Session], Prepare]]] = [
         ("a: bare /echo", "bare", command_load("echo", {"text": "hi"})),
         ("b: quiz answer click", "rocky", quiz_click_load),
         ("c: /fact random", "rocky", command_load("fact", {}, sub="random")),
-    ]
+    ][:3 if fact else 2]
     most = max([sizes.burst] + [int(r * sizes.paced_seconds) for r in sizes.paced])
     runs = 1 + sizes.burst_runs + sizes.runs * len(sizes.paced)  # the warm-up burst too
     progress(f"interactions: bursts of {sizes.burst} (median of {sizes.burst_runs}), paced "
@@ -228,8 +233,9 @@ def bench_interactions(report: Report, sizes: Sizes, workdir: Path) -> None:
     try:
         for label, kind, prepare_for in scenarios:
             clicks = label.startswith("b")
-            session = Session(kind, workdir / f"load-{label[0]}", clickers=most if clicks else 0,
-                              bench_channels=runs if clicks else 0)
+            session = Session(kind, workdir / f"{prefix}load-{label[0]}",
+                              clickers=most if clicks else 0, bench_channels=runs if clicks else 0,
+                              extra_env=rocky_env if kind == "rocky" else None)
             sessions[label[0]] = (session, prepare_for(session))
             session.start()
         loads = load_runs(sessions, sizes)
@@ -237,23 +243,26 @@ def bench_interactions(report: Report, sizes: Sizes, workdir: Path) -> None:
     finally:
         for session, _ in sessions.values():
             session.close()
+    shown = f"{prefix}" if prefix else ""
     for label, _, _ in scenarios:
         for name, result in loads[label[0]].items():
-            report.add(f"{label}: {name} throughput", result.throughput, "/s")
-            report.add(f"{label}: {name} p50 / p99", result.p50_ms, f"ms / {result.p99_ms:.1f} ms")
+            report.add(f"{shown}{label}: {name} throughput", result.throughput, "/s")
+            report.add(f"{shown}{label}: {name} p50 / p99", result.p50_ms,
+                       f"ms / {result.p99_ms:.1f} ms")
             # Past Discord's 3-second deadline an interaction fails for the member: count them.
-            report.add(f"{label}: {name} not answered in time", result.sent - result.answered,
-                       f"of {result.sent}")
-            report.results[f"unanswered_{label[0]}_{name}"] = result.sent - result.answered
-        report.add(f"{label}: Discord rules broken", violations[label[0]])
+            report.add(f"{shown}{label}: {name} not answered in time",
+                       result.sent - result.answered, f"of {result.sent}")
+            report.results[f"{prefix}unanswered_{label[0]}_{name}"] = (
+                result.sent - result.answered)
+        report.add(f"{shown}{label}: Discord rules broken", violations[label[0]])
     base = loads["a"]
-    for key, name in (("b", "interaction"), ("c", "fact")):
+    for key, name in (("b", "interaction"), ("c", "fact"))[:len(scenarios) - 1]:
         throughput = loads[key]["burst"].throughput / base["burst"].throughput
         p99 = loads[key]["paced_500"].p99_ms / base["paced_500"].p99_ms
-        report.results[f"{name}_throughput_ratio"] = throughput
-        report.results[f"{name}_p99_ratio_500"] = p99
-        report.add(f"{key}/a burst throughput ratio", throughput)
-        report.add(f"{key}/a p99 ratio at 500/s", p99)
+        report.results[f"{prefix}{name}_throughput_ratio"] = throughput
+        report.results[f"{prefix}{name}_p99_ratio_500"] = p99
+        report.add(f"{shown}{key}/a burst throughput ratio", throughput)
+        report.add(f"{shown}{key}/a p99 ratio at 500/s", p99)
 
 
 def bench_startup_and_memory(report: Report, sizes: Sizes, workdir: Path) -> None:
@@ -291,6 +300,7 @@ SECTIONS: dict[str, Callable[[Report, Sizes, Path], None]] = {
     "database": db_bench.bench_database,
     "startup": bench_startup_and_memory,
     "cards": bench_cards,
+    "postgres": bench_postgres,
 }
 
 

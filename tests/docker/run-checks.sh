@@ -17,7 +17,9 @@
 #   4. downloads a wheelhouse on the host (build backend + [project].dependencies from
 #      pyproject.toml, cached by their hash) and builds the image with --network none,
 #      PIP_NO_INDEX=1 and PIP_FIND_LINKS pointing at it (DOCKER_BUILDKIT=0, legacy builder);
-#   5. runs the checks below, printing PASS/FAIL lines and a summary.
+#   5. runs the checks below, printing PASS/FAIL lines and a summary;
+#   6. starts a throwaway PostgreSQL server on the host (its unix socket bind-mounted into the
+#      containers) and checks the same image on it: migrate, connect, store, stop, backup advice.
 #
 # If the engine cannot start here, it prints "docker checks SKIPPED: <why>" and exits 0. After the
 # engine is up, every failure fails the run (exit 1). The trap removes containers, the volume, the
@@ -114,6 +116,9 @@ cleanup() {
         dk volume rm -f "$TAG-data" >/dev/null 2>&1
     fi
     stop_dockerd
+    if [ -n "${PG_STARTED:-}" ]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
+    fi
     if [ -n "$W" ]; then
         if [ -n "${KEEP_WORKDIR:-}" ]; then say "work folder kept: $W"; else rm -rf --one-file-system "$W"; fi
     fi
@@ -467,6 +472,76 @@ if [ "$rc" = 0 ] && [ "$before" = "$after" ] && [ "$after" = "$copy" ] && [ "${r
 else
     fail "data on the volume after the containers were removed: before [$before] after [$after] backup [$copy] (db backup exit $rc)"
     echo "$out" | tail -n 5 | indent
+fi
+
+
+# --- 6. the same image on PostgreSQL -------------------------------------------------------------
+# A throwaway PostgreSQL server on the host, reached by the containers through its unix socket in
+# a bind-mounted folder (the containers keep --network none).
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$PG_BIN" ]; then
+    bash "$ROOT/scripts/install-system-packages.sh" >"$W/pg-install.log" 2>&1
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+fi
+if [ -z "$PG_BIN" ]; then
+    fail "PostgreSQL: no server could be installed for the PostgreSQL checks"
+    summary
+fi
+PG_DIR="$W/postgres"
+mkdir -p "$PG_DIR/data" "$PG_DIR/sock"
+chown -R postgres "$PG_DIR" && chmod 755 "$W" "$PG_DIR" "$PG_DIR/sock"
+pg() { runuser -u postgres -- "$@"; }
+if pg "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U rocky --no-sync >"$W/pg.log" 2>&1 &&
+    pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+        -o "-k $PG_DIR/sock -c listen_addresses=''" start >>"$W/pg.log" 2>&1 &&
+    pg "$PG_BIN/createdb" -h "$PG_DIR/sock" -U rocky rocky >>"$W/pg.log" 2>&1; then
+    PG_STARTED=1
+else
+    abort "PostgreSQL: the throwaway server did not start" "$W/pg.log"
+fi
+psql_q() { pg psql -h "$PG_DIR/sock" -U rocky -d rocky -tAc "$1" 2>&1; }
+PG_ENV=(-v "$PG_DIR/sock:/pgsock" -e DATABASE_PATH= -e "DATABASE_URL=postgresql://rocky@localhost/rocky?host=/pgsock")
+
+out=$(run --rm "${PG_ENV[@]}" "$IMAGE" db migrate 2>&1)
+rc=$?
+tables=$(psql_q "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
+if [ "$rc" = 0 ] && [ "${tables:-0}" -gt 10 ] 2>/dev/null; then
+    pass "PostgreSQL: db migrate in the image creates the schema ($tables tables; $(echo "$out" | tail -n 1 | cut -c1-100))"
+else
+    fail "PostgreSQL: db migrate exit $rc, tables: $tables"
+    echo "$out" | tail -n 10 | indent
+fi
+
+PGLIVE="$TAG-pg-live"
+if run -d --name "$PGLIVE" "${PG_ENV[@]}" -v "$VOL:/data" -v "$CHECKS_DIR:/checks:ro" "${BOT_ENV[@]}" \
+    "${HEALTH_ARGS[@]}" --entrypoint /bin/sh "$IMAGE" /checks/with-emulator.sh rocky-bot run >/dev/null &&
+    wait_health "$PGLIVE" healthy 60; then
+    guilds=$(psql_q "SELECT COUNT(*) FROM guilds")
+    if [ "${guilds:-0}" -gt 0 ] 2>/dev/null; then
+        pass "PostgreSQL: the bot in the image connects, turns healthy and stores its servers there ($guilds)"
+    else
+        fail "PostgreSQL: healthy, but no server stored in PostgreSQL ($guilds)"
+        container_logs "$PGLIVE"
+    fi
+    dk stop "$PGLIVE" >/dev/null 2>&1
+    code=$(dk inspect -f '{{.State.ExitCode}}' "$PGLIVE")
+    if [ "$code" = 0 ]; then
+        pass "PostgreSQL: docker stop, the bot exits 0"
+    else
+        fail "PostgreSQL: docker stop, exit code $code (want 0)"
+        container_logs "$PGLIVE"
+    fi
+else
+    fail "PostgreSQL: the bot never became healthy ($(last_health "$PGLIVE"))"
+    container_logs "$PGLIVE"
+fi
+
+out=$(run --rm "${PG_ENV[@]}" "$IMAGE" db backup /data/x.db 2>&1)
+rc=$?
+if [ "$rc" = 2 ] && grep -q pg_dump <<<"$out"; then
+    pass "PostgreSQL: db backup says to use pg_dump instead (exit 2)"
+else
+    fail "PostgreSQL: db backup exit $rc: $(echo "$out" | tail -n 1)"
 fi
 
 summary

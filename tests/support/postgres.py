@@ -45,7 +45,9 @@ def _free_port() -> int:
 class PostgresServer:
     """Started once per test session; `new_database()` hands out fresh, migrated databases."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        """`durable`: fsync on, as in production (the benchmarks); tests run with it off."""
+        self.durable = durable
         self.admin_url = os.environ.get("TEST_DATABASE_URL", "")
         self._folder: Path | None = None
         self._bin: Path | None = None
@@ -80,8 +82,8 @@ class PostgresServer:
         self.port = _free_port()
         # fsync off: the tests crash bot processes and restart the server, never the machine.
         # (-l: the server's output goes to a file, never to our pipes, which would stay open.)
-        options = (f"-k {self._folder} -h 127.0.0.1 -p {self.port} -c fsync=off "
-                   "-c max_connections=300")
+        options = (f"-k {self._folder} -h 127.0.0.1 -p {self.port} -c max_connections=300"
+                   + ("" if self.durable else " -c fsync=off"))
         subprocess.run(self._as_server_user(
             str(self._bin / "pg_ctl"), "-D", str(data), "-o", options, "-l",
             str(self._folder / "log"), "-w", "start"), check=True, capture_output=True)
