@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 SQLITE, POSTGRES = "sqlite", "postgresql"
 POSTGRES_SCHEMES = ("postgresql", "postgres")
@@ -72,9 +72,11 @@ def _postgres(parts: SplitResult, text: str) -> DatabaseUrl:
     except ValueError:
         raise DatabaseUrlError("its port is not a number between 1 and 65535") from None
     database = unquote(parts.path.lstrip("/"))
-    if not parts.hostname:
+    # A unix socket's folder comes as ?host=/path, with no host before the database name.
+    host = parts.hostname or parse_qs(parts.query).get("host", [""])[0]
+    if not host:
         raise DatabaseUrlError(f"a PostgreSQL URL needs a host, such as {EXAMPLES}")
     if not database or "/" in database:
         raise DatabaseUrlError(f"a PostgreSQL URL needs a database name, such as {EXAMPLES}")
-    return DatabaseUrl(POSTGRES, dsn=text, host=parts.hostname, port=port, database=database,
+    return DatabaseUrl(POSTGRES, dsn=text, host=host, port=port, database=database,
                        user=unquote(parts.username or ""))

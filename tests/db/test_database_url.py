@@ -38,6 +38,8 @@ def test_sqlite_and_postgresql_urls_parse_and_show_without_the_password():
         "postgresql", "db.local", 6543, "rocky", "rocky")
     assert url.password == PASSWORD
     assert PASSWORD not in url.safe and PASSWORD not in repr(url) and PASSWORD not in str(url)
+    socket = parse_database_url("postgresql://rocky@/rocky?host=/run/postgresql")
+    assert (socket.host, socket.database) == ("/run/postgresql", "rocky")
 
 
 @pytest.mark.parametrize("text, why", [

@@ -500,7 +500,7 @@ else
     abort "PostgreSQL: the throwaway server did not start" "$W/pg.log"
 fi
 psql_q() { pg psql -h "$PG_DIR/sock" -U rocky -d rocky -tAc "$1" 2>&1; }
-PG_ENV=(-v "$PG_DIR/sock:/pgsock" -e DATABASE_PATH= -e "DATABASE_URL=postgresql://rocky@localhost/rocky?host=/pgsock")
+PG_ENV=(-v "$PG_DIR/sock:/pgsock" -e DATABASE_PATH= -e "DATABASE_URL=postgresql://rocky@/rocky?host=/pgsock")
 
 out=$(run --rm "${PG_ENV[@]}" "$IMAGE" db migrate 2>&1)
 rc=$?
