@@ -155,6 +155,22 @@ def _board_source(dialect: Dialect, scope: str, since: date | None) -> str:
             "(SELECT user_id FROM user_preferences WHERE global_leaderboard = 0)")
 
 
+_OPEN_SEASON = "SELECT season FROM quiz_seasons WHERE guild_id = $1 AND ended_at IS NULL"
+# The member's lifetime row and name, the open season, their points in it and how many are
+# above them, and their favourite film (Franchise only when nothing else).
+_MEMBER_STATS_READ = (
+    "SELECT s.*, m.display_name, open.season AS open_season, t.points AS season_points, "
+    "(SELECT COUNT(*) FROM quiz_season_totals o WHERE o.guild_id = $1 AND o.season = t.season "
+    " AND o.points > t.points) AS above, "
+    "(SELECT film FROM quiz_film_totals WHERE guild_id = $1 AND user_id = $2 "
+    f" ORDER BY film = '{FRANCHISE}', correct DESC, answered DESC, film LIMIT 1) AS favourite "
+    "FROM quiz_member_stats s JOIN members m ON m.guild_id = s.guild_id AND m.user_id = s.user_id "
+    f"LEFT JOIN (SELECT ({_OPEN_SEASON}) AS season) AS open ON true "
+    "LEFT JOIN quiz_season_totals t ON t.guild_id = s.guild_id AND t.user_id = s.user_id "
+    "AND t.season = open.season "
+    "WHERE s.guild_id = $1 AND s.user_id = $2")
+
+
 class LeaderboardRepository:
     def __init__(self, db: Database, clock: Callable[[], datetime] | None = None) -> None:
         self._db = db
@@ -233,31 +249,20 @@ class LeaderboardRepository:
             params | {"limit": page_size, "offset": (page - 1) * page_size})
 
     async def member_stats(self, guild_id: int, user_id: int) -> MemberStats | None:
-        row = await self._db.fetch_one(
-            "SELECT s.*, m.display_name FROM quiz_member_stats s JOIN members m "
-            "ON m.guild_id = s.guild_id AND m.user_id = s.user_id "
-            "WHERE s.guild_id = $1 AND s.user_id = $2", (guild_id, user_id))
+        """One member's figures in one statement (one trip to the database)."""
+        row = await self._db.fetch_one(_MEMBER_STATS_READ, (guild_id, user_id))
+        if row is not None and row["open_season"] is None:  # the first season opens now
+            await self.current_season(guild_id)
+            row = await self._db.fetch_one(_MEMBER_STATS_READ, (guild_id, user_id))
         if row is None:
             return None
-        season = await self.current_season(guild_id)
-        mine = await self._db.fetch_one(
-            "SELECT points FROM quiz_season_totals WHERE guild_id = $1 AND season = $2 "
-            "AND user_id = $3", (guild_id, season, user_id))
-        place = None
-        if mine is not None:
-            above = await self._db.fetch_one(
-                "SELECT COUNT(*) AS n FROM quiz_season_totals WHERE guild_id = $1 "
-                "AND season = $2 AND points > $3", (guild_id, season, mine["points"]))
-            place = int(above["n"]) + 1 if above else None
-        favourite = await self._db.fetch_one(
-            "SELECT film FROM quiz_film_totals WHERE guild_id = $1 AND user_id = $2 "
-            f"ORDER BY film = '{FRANCHISE}', correct DESC, answered DESC, film LIMIT 1",
-            (guild_id, user_id))
+        season = row["open_season"]
+        place = None if row["season_points"] is None else int(row["above"]) + 1
         last = row["last_daily_correct"]
         return MemberStats(
             guild_id, user_id, row["display_name"], int(row["points"]),
-            int(mine["points"]) if mine else 0, season, place, int(row["answered"]),
+            int(row["season_points"] or 0), int(season), place, int(row["answered"]),
             int(row["correct"]), int(row["streak"]), int(row["best_streak"]), row["fastest_ms"],
             DayStreak(int(row["daily_streak"]), int(row["best_daily_streak"]),
                       date.fromisoformat(last) if last else None),
-            favourite["film"] if favourite else None)
+            row["favourite"])
