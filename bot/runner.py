@@ -11,7 +11,7 @@ import discord
 import yarl
 
 from bot.content import ContentError, load_content
-from bot.core.bot import RockyBot
+from bot.core.bot import RockyBot, make_bot
 from bot.db import Database, DatabaseSetupError, open_database
 from bot.settings import Settings
 
@@ -54,7 +54,7 @@ async def run_bot(settings: Settings) -> int:
     # The content library is thousands of objects that live as long as the process: keep them
     # out of the garbage collector's scans so collections stay short under load.
     gc.freeze()
-    bot = RockyBot(settings, database, content)  # type: ignore[arg-type]
+    bot = make_bot(settings, database, content)  # type: ignore[arg-type]
     loop = asyncio.get_running_loop()
     try:
         async with bot:
@@ -95,7 +95,7 @@ async def _shut_down(bot: RockyBot, connection: asyncio.Task[None]) -> None:
 async def sync_once(settings: Settings, guild_id: int | None) -> bool:
     point_discord_at(settings)
     database, content = await open_resources(settings)
-    bot = RockyBot(settings, database, content)  # type: ignore[arg-type]
+    bot = make_bot(settings, database, content)  # type: ignore[arg-type]
     bot.auto_sync = False
     try:
         async with bot:

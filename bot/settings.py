@@ -34,6 +34,9 @@ class Settings:
     cdn_base: str | None = None
     gateway_url: str | None = None
     content_dir: Path | None = None
+    # Shards: None runs one unsharded connection (the default); "auto" asks Discord how many.
+    shard_count: int | str | None = None
+    shard_ids: tuple[int, ...] | None = None  # this process's shards (default: all)
     # Test-only settings: they exist so the suite can control time, chance and extensions.
     timer_scale: float = 1.0
     random_seed: int | None = None
@@ -75,15 +78,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {get('LOG_LEVEL')!r})."
         )
 
+    database = _database(get("DATABASE_URL"), _path(get("DATABASE_PATH"), "DATABASE_PATH"))
     return Settings(
         token=token,
-        database=_database(get("DATABASE_URL"), _path(get("DATABASE_PATH"), "DATABASE_PATH")),
+        database=database,
         log_level=log_level,
         dev_guild_id=_snowflake(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
         api_base=_url(get("DISCORD_API_BASE"), "DISCORD_API_BASE", ("http", "https")),
         cdn_base=_url(get("DISCORD_CDN_BASE"), "DISCORD_CDN_BASE", ("http", "https")),
         gateway_url=_url(get("DISCORD_GATEWAY_URL"), "DISCORD_GATEWAY_URL", ("ws", "wss")),
         content_dir=_existing_dir(get("CONTENT_DIR"), "CONTENT_DIR"),
+        **_shards(get("SHARD_COUNT"), get("SHARD_IDS"), database),
         timer_scale=_positive_float(get("ROCKY_TEST_TIMER_SCALE"), "ROCKY_TEST_TIMER_SCALE"),
         random_seed=_int(get("ROCKY_TEST_RANDOM_SEED"), "ROCKY_TEST_RANDOM_SEED"),
         extra_extensions=_extensions(get("ROCKY_TEST_EXTRA_EXTENSIONS")),
@@ -123,6 +128,49 @@ def _database(url: str | None, path: Path | None) -> DatabaseUrl:
             "DATABASE_URL and DATABASE_PATH name different databases; keep only DATABASE_URL "
             "(DATABASE_PATH is a shorthand for sqlite:///PATH).")
     return database
+
+
+MAX_SHARDS = 1024
+
+
+def _shards(count: str | None, ids: str | None, database: DatabaseUrl) -> dict[str, object]:
+    """SHARD_COUNT (a number or "auto") and SHARD_IDS ("0-3" or "4,5,6,7"; default: all)."""
+    if count is None:
+        if ids is not None:
+            raise SettingsError("SHARD_IDS needs SHARD_COUNT: set how many shards there are in "
+                                "all (for example SHARD_COUNT=8).")
+        return {}
+    if count.lower() == "auto":
+        if ids is not None:
+            raise SettingsError("SHARD_IDS needs a number in SHARD_COUNT, not auto: every "
+                                "process must agree on how many shards there are.")
+        return {"shard_count": "auto"}
+    if not count.isdigit() or not 1 <= int(count) <= MAX_SHARDS:
+        raise SettingsError(f"SHARD_COUNT must be auto or a whole number from 1 to {MAX_SHARDS} "
+                            f"(got {count!r}).")
+    total = int(count)
+    chosen = tuple(range(total)) if ids is None else _shard_ids(ids, total)
+    if len(chosen) < total and database.is_sqlite:
+        raise SettingsError(
+            f"SHARD_IDS gives this process {len(chosen)} of {total} shards, but DATABASE_URL is "
+            "a SQLite file, which serves one bot process: to run shards in several processes, "
+            "use PostgreSQL (README: SQLite or PostgreSQL).")
+    return {"shard_count": total, "shard_ids": chosen}
+
+
+def _shard_ids(text: str, total: int) -> tuple[int, ...]:
+    chosen: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise SettingsError(f"SHARD_IDS must be a range or a list such as 0-3 or 4,5,6,7 "
+                                f"(got {text!r}).")
+        numbers = range(int(first), int(last) + 1) if dash else [int(first)]
+        if not numbers or max(numbers) >= total:
+            raise SettingsError(f"SHARD_IDS {text!r} names shards outside 0-{total - 1} "
+                                f"(SHARD_COUNT is {total}).")
+        chosen.update(numbers)
+    return tuple(sorted(chosen))
 
 
 def _existing_dir(value: str | None, name: str) -> Path | None:

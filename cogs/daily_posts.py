@@ -135,7 +135,7 @@ class DailyPosts(commands.Cog):
     async def tick(self) -> int:
         """Look at every post that is on once; returns how many there were."""
         now = self.bot.clock()
-        posts = await self.store.enabled_posts()
+        posts = [p for p in await self.store.enabled_posts() if self.bot.serves_guild(p.guild_id)]
         for post in posts:
             if self._stop.is_set() or self.bot.shutting_down:
                 break

@@ -95,3 +95,48 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
         args = ["--env-file", "/dev/null", *args]
     return subprocess.run([sys.executable, "-m", "bot", *args], env=base | env, cwd=REPO,
                           capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_shards_default_to_one_unsharded_process():
+    settings = load_settings({})
+    assert (settings.shard_count, settings.shard_ids) == (None, None)
+
+
+def test_shard_ranges_and_lists_parse_and_bad_ones_say_why():
+    pg = {"DATABASE_URL": "postgresql://rocky@db/rocky"}
+    assert load_settings(pg | {"SHARD_COUNT": "8", "SHARD_IDS": "0-3"}).shard_ids == (0, 1, 2, 3)
+    assert load_settings(pg | {"SHARD_COUNT": "8", "SHARD_IDS": "4,5, 6,7"}).shard_ids == (
+        4, 5, 6, 7)
+    assert load_settings({"SHARD_COUNT": "4"}).shard_ids == (0, 1, 2, 3)  # all: SQLite is fine
+    assert load_settings({"SHARD_COUNT": "auto"}).shard_count == "auto"
+    for env, why in (
+        ({"SHARD_IDS": "0-3"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_COUNT": "zero"}, "SHARD_COUNT must be auto or a whole number"),
+        (pg | {"SHARD_COUNT": "4", "SHARD_IDS": "2-5"}, "outside 0-3"),
+        (pg | {"SHARD_COUNT": "4", "SHARD_IDS": "a-b"}, "a range or a list"),
+        (pg | {"SHARD_COUNT": "auto", "SHARD_IDS": "0"}, "not auto"),
+    ):
+        with pytest.raises(SettingsError, match=why):
+            load_settings(env)
+
+
+def test_part_of_the_shards_on_sqlite_is_refused_naming_postgresql():
+    with pytest.raises(SettingsError, match=r"SQLite file, which serves one bot .*PostgreSQL"):
+        load_settings({"SHARD_COUNT": "4", "SHARD_IDS": "0-1"})
+
+
+def test_each_process_serves_exactly_the_servers_of_its_shards():
+    from bot.core.bot import RockyBot
+
+    class Holding:  # the two attributes serves_guild reads, as AutoShardedClient has them
+        serves_guild = RockyBot.serves_guild
+
+        def __init__(self, count, ids):  # type: ignore[no-untyped-def]
+            self.shard_count, self.shard_ids = count, ids
+
+    guilds = [(n << 22) + 7 for n in range(1000)]
+    first, second = Holding(4, [0, 1]), Holding(4, [2, 3])
+    for guild in guilds:
+        assert first.serves_guild(guild) != second.serves_guild(guild)
+        assert first.serves_guild(guild) == ((guild >> 22) % 4 in (0, 1))
+    assert all(Holding(None, None).serves_guild(g) for g in guilds)  # unsharded: everything

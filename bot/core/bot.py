@@ -7,6 +7,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -58,6 +59,7 @@ class RockyBot(commands.Bot):
         *,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
+        **sharding: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # slash commands only; no message intent
@@ -67,6 +69,7 @@ class RockyBot(commands.Bot):
             help_command=None,
             guild_ready_timeout=settings.guild_ready_timeout,
             heartbeat_timeout=settings.heartbeat_timeout,
+            **sharding,
         )
         self.settings = settings
         self.db = database
@@ -110,6 +113,14 @@ class RockyBot(commands.Bot):
         if cog is not None:
             self.router.remove_cog(cog)
         return cog
+
+    def serves_guild(self, guild_id: int) -> bool:
+        """Whether this process holds the server's shard, so its games, reveals and daily
+        posts are this process's work (always, unsharded)."""
+        shard_ids = getattr(self, "shard_ids", None)
+        if not shard_ids or not self.shard_count:
+            return True
+        return (guild_id >> 22) % self.shard_count in shard_ids
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.router.answer(interaction)
@@ -187,3 +198,23 @@ class RockyBot(commands.Bot):
             write_heartbeat(self.settings.heartbeat_path, connected=False, guilds=0)
         except OSError:
             pass
+
+
+class ShardedRockyBot(RockyBot, commands.AutoShardedBot):
+    """The same bot over several gateway connections (SHARD_COUNT, SHARD_IDS): discord.py's
+    AutoShardedClient runs the shards, honouring Discord's IDENTIFY rate per bucket."""
+
+    def __init__(self, settings: Settings, database: Database, content: ContentLibrary,
+                 **options: Any) -> None:
+        count = settings.shard_count
+        super().__init__(settings, database, content,
+                         shard_count=None if count == "auto" else count,
+                         shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+                         **options)
+
+
+def make_bot(settings: Settings, database: Database, content: ContentLibrary) -> RockyBot:
+    """Unsharded unless SHARD_COUNT is set: one connection, exactly as before sharding."""
+    if settings.shard_count is None:
+        return RockyBot(settings, database, content)
+    return ShardedRockyBot(settings, database, content)

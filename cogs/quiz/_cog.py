@@ -204,8 +204,8 @@ class Quiz(commands.Cog):
         """After a restart: resume games interrupted recently, close older ones cleanly."""
         await self.bot.wait_until_ready()
         for game in await self.repo.running_games():
-            if game.game_id in self.runners:
-                continue
+            if game.game_id in self.runners or not self.bot.serves_guild(game.guild_id):
+                continue  # running here already, or another process's shard
             channel = self.bot.get_channel(game.channel_id)
             if channel is None:  # channel deleted or server gone: keep the scores, end it
                 log.info("quiz game %s: its channel %s is gone; closing it with scores kept",
