@@ -8,8 +8,9 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -182,7 +183,12 @@ class SqliteDatabase(Database):
             await self._conn.close()  # the last connection to close checkpoints what is left
 
     async def _checkpoint_regularly(self) -> None:
-        conn = await asyncio.to_thread(sqlite3.connect, self.path, check_same_thread=False)
+        # One thread of its own runs the checkpoints and, last, the close: a connection must
+        # never be closed while another thread is inside it (that crashes the process).
+        worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-checkpoint")
+        loop = asyncio.get_running_loop()
+        conn = await loop.run_in_executor(
+            worker, partial(sqlite3.connect, self.path, check_same_thread=False))
         try:
             while True:
                 await asyncio.sleep(CHECKPOINT_EVERY)
@@ -191,14 +197,13 @@ class SqliteDatabase(Database):
                 self._written = False
                 try:
                     # PASSIVE never waits for the writer or readers: it copies what it can.
-                    await asyncio.to_thread(conn.execute, "PRAGMA wal_checkpoint(PASSIVE)")
+                    await loop.run_in_executor(worker, conn.execute,
+                                               "PRAGMA wal_checkpoint(PASSIVE)")
                 except sqlite3.Error as exc:
                     log.warning("background checkpoint failed (%s); the next one retries", exc)
         finally:
-            # A checkpoint still running in its thread when we were cancelled keeps the
-            # connection busy; it is then closed when collected. Nothing is lost either way.
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+            worker.submit(conn.close)  # after a checkpoint still running, if any
+            worker.shutdown(wait=False)
 
     # -- reads ---------------------------------------------------------------------------
     def _hopping(self) -> SqliteConnection:
