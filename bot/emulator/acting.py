@@ -31,11 +31,12 @@ from bot.emulator.records import (
     InteractionRecord,
 )
 from bot.emulator.rest import _submitted_input, _user_of
+from bot.emulator.state import EmulatorState
 
 GUILD_INSTALL_TYPE, USER_INSTALL_TYPE = 0, 1  # a command's integration_types
 
 
-class MemberActions:
+class MemberActions(EmulatorState):
     """What a member can do through the Emulator (a mixin: the state lives on the Emulator)."""
 
     # -- acting as a member ----------------------------------------------------------------
@@ -330,7 +331,10 @@ class MemberActions:
                 self.channels[channel.id] = channel
             return None, channel
         if channel is not None:
-            return self.guilds[channel.guild_id], channel  # type: ignore[index]
+            if channel.guild_id is None:
+                raise EmulatorError(
+                    f"a member acts in a server channel, not in the DM #{channel.name}")
+            return self.guilds[channel.guild_id], channel
         if guild is None:
             guild = next(g for g in self.guilds.values() if actor.user.id in g.members)
         return guild, next(iter(guild.channels.values()))
