@@ -262,7 +262,7 @@ class MemberActions(EmulatorState):
                                                       "component_type": 2}, wait)
 
     async def select(
-        self, actor: Member, message: Message, values: list[str], *,
+        self, actor: Member | User, message: Message, values: list[str], *,
         custom_id: str | None = None, wait: bool = True,
     ) -> InteractionRecord:
         selects = message.selects()
