@@ -211,7 +211,9 @@ class FilmsView(RockyView):
         require_admin(interaction)
         return True
 
-    @discord.ui.select(placeholder="Films the bot may use", min_values=1, max_values=len(FILMS),
+    # cls is the default, given because mypy cannot solve it (self.films would be Never).
+    @discord.ui.select(cls=discord.ui.Select, placeholder="Films the bot may use", min_values=1,
+                       max_values=len(FILMS),
                        options=[discord.SelectOption(label=film, value=film) for film in FILMS])
     async def films(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         chosen = frozenset(select.values)
