@@ -41,6 +41,7 @@ from cogs.daily_posts import join_names, missing_permissions
 try:  # the quiz feature owns the leaderboard; /config only asks it to start a new season
     from bot.db.repositories.quiz import QuizRepository
 except ImportError:  # pragma: no cover - the quiz feature is not installed
+    # mypy has no type for "this class, or None when its module is absent".
     QuizRepository = None  # type: ignore[assignment,misc]
 
 log = logging.getLogger(__name__)

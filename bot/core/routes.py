@@ -115,6 +115,7 @@ class Router:
             return False
         handler, match = found
         try:
+            # discord.py types interaction.client as the base Client, which has no command tree.
             if await interaction.client.tree.interaction_check(interaction):  # type: ignore[attr-defined]
                 await handler(interaction, match)
         except Exception as error:

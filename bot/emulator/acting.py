@@ -120,7 +120,12 @@ class MemberActions(EmulatorState):
             resolved.setdefault("channels", {})[str(channel.id)] = c
             item["value"] = str(channel.id)
         elif kind == 8:
-            role = value if isinstance(value, Role) else guild.roles[int(value)]  # type: ignore
+            if isinstance(value, Role):
+                role = value
+            elif guild is not None:
+                role = guild.roles[int(value)]
+            else:
+                raise EmulatorError("a role option names a server's role: act in a server")
             resolved.setdefault("roles", {})[str(role.id)] = payloads.role(role)
             item["value"] = str(role.id)
         elif kind == 4:
