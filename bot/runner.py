@@ -10,7 +10,7 @@ import signal
 import discord
 import yarl
 
-from bot.content import ContentError, load_content
+from bot.content import ContentError, ContentLibrary, load_content
 from bot.core.bot import RockyBot, make_bot
 from bot.db import Database, DatabaseSetupError, open_database
 from bot.settings import Settings
@@ -35,7 +35,7 @@ def point_discord_at(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-async def open_resources(settings: Settings) -> tuple[Database, object]:
+async def open_resources(settings: Settings) -> tuple[Database, ContentLibrary]:
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
@@ -54,14 +54,14 @@ async def run_bot(settings: Settings) -> int:
     # The content library is thousands of objects that live as long as the process: keep them
     # out of the garbage collector's scans so collections stay short under load.
     gc.freeze()
-    bot = make_bot(settings, database, content)  # type: ignore[arg-type]
+    bot = make_bot(settings, database, content)
     loop = asyncio.get_running_loop()
     try:
         async with bot:
             connection = asyncio.create_task(bot.start(settings.token or ""),
                                              name="rocky-connection")
             for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, lambda s=sig: _begin_shutdown(bot, connection, s))
+                loop.add_signal_handler(sig, _begin_shutdown, bot, connection, sig)
             await asyncio.wait({connection})
             if not connection.cancelled():
                 connection.result()  # a rejected token and other start-up errors surface here
@@ -95,7 +95,7 @@ async def _shut_down(bot: RockyBot, connection: asyncio.Task[None]) -> None:
 async def sync_once(settings: Settings, guild_id: int | None) -> bool:
     point_discord_at(settings)
     database, content = await open_resources(settings)
-    bot = make_bot(settings, database, content)  # type: ignore[arg-type]
+    bot = make_bot(settings, database, content)
     bot.auto_sync = False
     try:
         async with bot:

@@ -79,6 +79,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         )
 
     database = _database(get("DATABASE_URL"), _path(get("DATABASE_PATH"), "DATABASE_PATH"))
+    shard_count, shard_ids = _shards(get("SHARD_COUNT"), get("SHARD_IDS"), database)
     return Settings(
         token=token,
         database=database,
@@ -88,7 +89,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         cdn_base=_url(get("DISCORD_CDN_BASE"), "DISCORD_CDN_BASE", ("http", "https")),
         gateway_url=_url(get("DISCORD_GATEWAY_URL"), "DISCORD_GATEWAY_URL", ("ws", "wss")),
         content_dir=_existing_dir(get("CONTENT_DIR"), "CONTENT_DIR"),
-        **_shards(get("SHARD_COUNT"), get("SHARD_IDS"), database),
+        shard_count=shard_count,
+        shard_ids=shard_ids,
         timer_scale=_positive_float(get("ROCKY_TEST_TIMER_SCALE"), "ROCKY_TEST_TIMER_SCALE"),
         random_seed=_int(get("ROCKY_TEST_RANDOM_SEED"), "ROCKY_TEST_RANDOM_SEED"),
         extra_extensions=_extensions(get("ROCKY_TEST_EXTRA_EXTENSIONS")),
@@ -133,18 +135,19 @@ def _database(url: str | None, path: Path | None) -> DatabaseUrl:
 MAX_SHARDS = 1024
 
 
-def _shards(count: str | None, ids: str | None, database: DatabaseUrl) -> dict[str, object]:
+def _shards(count: str | None, ids: str | None, database: DatabaseUrl
+            ) -> tuple[int | str | None, tuple[int, ...] | None]:
     """SHARD_COUNT (a number or "auto") and SHARD_IDS ("0-3" or "4,5,6,7"; default: all)."""
     if count is None:
         if ids is not None:
             raise SettingsError("SHARD_IDS needs SHARD_COUNT: set how many shards there are in "
                                 "all (for example SHARD_COUNT=8).")
-        return {}
+        return None, None
     if count.lower() == "auto":
         if ids is not None:
             raise SettingsError("SHARD_IDS needs a number in SHARD_COUNT, not auto: every "
                                 "process must agree on how many shards there are.")
-        return {"shard_count": "auto"}
+        return "auto", None
     if not count.isdigit() or not 1 <= int(count) <= MAX_SHARDS:
         raise SettingsError(f"SHARD_COUNT must be auto or a whole number from 1 to {MAX_SHARDS} "
                             f"(got {count!r}).")
@@ -155,7 +158,7 @@ def _shards(count: str | None, ids: str | None, database: DatabaseUrl) -> dict[s
             f"SHARD_IDS gives this process {len(chosen)} of {total} shards, but DATABASE_URL is "
             "a SQLite file, which serves one bot process: to run shards in several processes, "
             "use PostgreSQL (README: SQLite or PostgreSQL).")
-    return {"shard_count": total, "shard_ids": chosen}
+    return total, chosen
 
 
 def _shard_ids(text: str, total: int) -> tuple[int, ...]:

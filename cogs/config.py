@@ -41,6 +41,7 @@ from cogs.daily_posts import join_names, missing_permissions
 try:  # the quiz feature owns the leaderboard; /config only asks it to start a new season
     from bot.db.repositories.quiz import QuizRepository
 except ImportError:  # pragma: no cover - the quiz feature is not installed
+    # mypy has no type for "this class, or None when its module is absent".
     QuizRepository = None  # type: ignore[assignment,misc]
 
 log = logging.getLogger(__name__)
@@ -211,7 +212,9 @@ class FilmsView(RockyView):
         require_admin(interaction)
         return True
 
-    @discord.ui.select(placeholder="Films the bot may use", min_values=1, max_values=len(FILMS),
+    # cls is the default, given because mypy cannot solve it (self.films would be Never).
+    @discord.ui.select(cls=discord.ui.Select, placeholder="Films the bot may use", min_values=1,
+                       max_values=len(FILMS),
                        options=[discord.SelectOption(label=film, value=film) for film in FILMS])
     async def films(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         chosen = frozenset(select.values)

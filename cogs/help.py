@@ -54,7 +54,7 @@ def _sample(param: app_commands.Parameter) -> str:
     return SAMPLES.get(param.type, f"<{param.name}>")
 
 
-def describe_command(command: app_commands.Command) -> CommandHelp:  # type: ignore[type-arg]
+def describe_command(command: app_commands.Command) -> CommandHelp:
     params = command.parameters
     usage = " ".join([f"/{command.qualified_name}"] + [
         f"<{p.display_name}>" if p.required else f"[{p.display_name}]" for p in params])
@@ -178,7 +178,8 @@ def help_message(bot: commands.Bot, page: int, in_dm: bool
     return embed, view
 
 
-def _works_in_dms(command: app_commands.Command | app_commands.Group) -> bool:  # type: ignore[type-arg]
+def _works_in_dms(
+        command: app_commands.Command | app_commands.Group | app_commands.ContextMenu) -> bool:
     contexts = command.allowed_contexts
     return not command.guild_only and (contexts is None or contexts.dm_channel)
 

@@ -98,6 +98,7 @@ def _entry(table: Any, number: int) -> tuple[RefusedHost | None, list[str]]:
         problems.append(f"#{number}: 'why' must say why the host is refused")
     if problems:
         return None, problems
+    assert isinstance(host, str) and isinstance(why, str)  # else a problem was reported above
     return RefusedHost(host, why), []
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import bot
 from bot.content.hosts import BUILT_IN, HOSTS_FILE, HostRules, hosts_file, parse_host_rules
-from bot.content.models import ContentLibrary, Item
+from bot.content.models import ContentLibrary, Fact, Item, Question, Quote, Song
 from bot.content.validation import (
     FILE_ITEM,
     KINDS,
@@ -43,11 +44,12 @@ def load_content(extra_dir: Path | None = None, *, packs_dir: Path | None = None
     items, problems = _collect(extra_dir, packs_dir)
     if problems:
         raise ContentError(problems)
+    # validate_file builds the items of the kind it is given.
     return ContentLibrary(
-        facts=tuple(items["fact"]),
-        questions=tuple(items["question"]),
-        songs=tuple(items["song"]),
-        quotes=tuple(items["quote"]),
+        facts=tuple(cast(list[Fact], items["fact"])),
+        questions=tuple(cast(list[Question], items["question"])),
+        songs=tuple(cast(list[Song], items["song"])),
+        quotes=tuple(cast(list[Quote], items["quote"])),
     )
 
 
@@ -89,8 +91,7 @@ def _collect(
 
     for kind in KINDS:
         problems.extend(duplicate_id_problems(located[kind]))
-    items = {kind: [item for _, item in located[kind]] for kind in KINDS}
-    return items, problems
+    return {kind: [item for _, item in located[kind]] for kind in KINDS}, problems
 
 
 def load_host_rules(root: Path) -> tuple[HostRules, list[Problem]]:

@@ -349,7 +349,7 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
 
 
 def _build(raw: dict[str, Any], kind: str) -> Item:
-    values = {key: tuple(v) if isinstance(v, list) else v for key, v in raw.items()}
+    values: dict[str, Any] = {key: tuple(v) if isinstance(v, list) else v for key, v in raw.items()}
     if kind == "fact":
         return Fact(**values)
     if kind == "question":

@@ -104,12 +104,12 @@ class RockyBot(commands.Bot):
             await sync_if_changed(self.tree, self.state, self.settings.dev_guild_id)
         self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="rocky-heartbeat")
 
-    async def add_cog(self, cog: commands.Cog, /, **options: object) -> None:
-        await super().add_cog(cog, **options)  # type: ignore[arg-type]
+    async def add_cog(self, cog: commands.Cog, /, **options: Any) -> None:
+        await super().add_cog(cog, **options)
         self.router.add_cog(cog)
 
-    async def remove_cog(self, name: str, /, **options: object) -> commands.Cog | None:
-        cog = await super().remove_cog(name, **options)  # type: ignore[arg-type]
+    async def remove_cog(self, name: str, /, **options: Any) -> commands.Cog | None:
+        cog = await super().remove_cog(name, **options)
         if cog is not None:
             self.router.remove_cog(cog)
         return cog

@@ -99,7 +99,7 @@ async def send_ephemeral(interaction: discord.Interaction, sentence: str) -> Non
 def _where(interaction: discord.Interaction) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
-    custom_id = (interaction.data or {}).get("custom_id")
+    custom_id = interaction.data.get("custom_id") if interaction.data else None
     return f"component {custom_id}" if custom_id else f"interaction type {interaction.type}"
 
 
@@ -132,5 +132,8 @@ class RockyView(discord.ui.View):
 
 
 class RockyModal(discord.ui.Modal):
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    # Modal.on_error itself drops BaseView.on_error's item argument (discord.py's typing); this
+    # matches Modal's, the one discord.py calls.
+    async def on_error(  # type: ignore[override]
+            self, interaction: discord.Interaction, error: Exception) -> None:
         await report(interaction, error)

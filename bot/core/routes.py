@@ -53,7 +53,7 @@ class RoutedButton(discord.ui.Button):
 
 def clicked_button(interaction: discord.Interaction) -> discord.Button | None:
     """The clicked button as the message shows it (its label, for instance)."""
-    custom_id = (interaction.data or {}).get("custom_id")
+    custom_id = interaction.data.get("custom_id") if interaction.data else None
     message = interaction.message
     pending = list(message.components) if message is not None else []
     while pending:  # rows, and in Components V2 containers and sections around them
@@ -98,7 +98,7 @@ class Router:
         self._routes = [r for r in self._routes if r.owner != owner]
 
     def find(self, interaction: discord.Interaction) -> tuple[Handler, re.Match[str]] | None:
-        custom_id = (interaction.data or {}).get("custom_id")
+        custom_id = interaction.data.get("custom_id") if interaction.data else None
         if not isinstance(custom_id, str):
             return None
         for candidate in self._routes:
@@ -115,6 +115,7 @@ class Router:
             return False
         handler, match = found
         try:
+            # discord.py types interaction.client as the base Client, which has no command tree.
             if await interaction.client.tree.interaction_check(interaction):  # type: ignore[attr-defined]
                 await handler(interaction, match)
         except Exception as error:

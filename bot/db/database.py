@@ -252,7 +252,7 @@ class Database(ABC):
         """The bot's tables (the version table included), by name."""
 
     @abstractmethod
-    def batches(self, table: str, size: int) -> AsyncIterator[list[Row]]:
+    def batches(self, table: str, size: int) -> AsyncIterator[Sequence[Row]]:
         """Every row of `table`, `size` rows at a time (for copying between databases)."""
 
     @abstractmethod

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from bot.db.database import (
     POSTGRES_DIALECT,
@@ -58,8 +59,8 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 
 def _translated(exc: BaseException) -> BaseException:
     if isinstance(exc, asyncpg.exceptions.IntegrityConstraintViolationError):
-        return IntegrityViolation(f"{exc} ({exc.constraint_name})",  # type: ignore[attr-defined]
-                                  exc.constraint_name or "")  # type: ignore[attr-defined]
+        return IntegrityViolation(f"{exc} ({exc.constraint_name})",
+                                  exc.constraint_name or "")
     if isinstance(exc, _UNAVAILABLE):
         return DatabaseUnavailable(f"PostgreSQL: {exc.__class__.__name__}: {exc}")
     return exc
@@ -86,16 +87,16 @@ class PostgresConnection:
 
     __slots__ = ("_raw",)
 
-    def __init__(self, raw: asyncpg.Connection) -> None:
+    def __init__(self, raw: PoolConnectionProxy) -> None:
         self._raw = raw
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         text, args = positional(sql, params)
-        return await _guarded(self._raw.fetchrow(text, *args))  # type: ignore[no-any-return]
+        return await _guarded(self._raw.fetchrow(text, *args))
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         text, args = positional(sql, params)
-        return await _guarded(self._raw.fetch(text, *args))  # type: ignore[no-any-return]
+        return list(await _guarded(self._raw.fetch(text, *args)))  # list[Record] as list[Row]
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         text, args = positional(sql, params)
@@ -123,8 +124,9 @@ class PostgresDatabase(Database):
     def where(self) -> str:
         return self.url.safe
 
+    # A backend's own opener takes only its kind of location (Database.open picks the backend).
     @classmethod
-    async def open(cls, url: DatabaseUrl, *, migrate: bool = True,
+    async def open(cls, url: DatabaseUrl, *, migrate: bool = True,  # type: ignore[override]
                    min_size: int = POOL_MIN, max_size: int = POOL_MAX) -> PostgresDatabase:
         pool = await connect_pool(url, min_size=min_size, max_size=max_size)
         db = cls(pool, url)
@@ -142,7 +144,7 @@ class PostgresDatabase(Database):
             await self._pool.close()
 
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+    async def _connection(self) -> AsyncIterator[PoolConnectionProxy]:
         try:
             async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw:
                 yield raw
@@ -216,7 +218,7 @@ class PostgresDatabase(Database):
                     await raw.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
         return applied
 
-    async def batches(self, table: str, size: int) -> AsyncIterator[list[Row]]:
+    async def batches(self, table: str, size: int) -> AsyncIterator[Sequence[Row]]:
         async with self._connection() as raw, raw.transaction():
             cursor = await raw.cursor(f'SELECT * FROM "{table}"')
             while rows := await cursor.fetch(size):
@@ -262,9 +264,10 @@ class PostgresDatabase(Database):
                 for r in rows]
 
 
-async def connect_pool(url: DatabaseUrl, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX,
-                       init: Callable[[asyncpg.Connection], Awaitable[None]] | None = None,
-                       ) -> asyncpg.Pool:
+async def connect_pool(
+    url: DatabaseUrl, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX,
+    init: Callable[[asyncpg.Connection], Coroutine[Any, Any, None]] | None = None,
+) -> asyncpg.Pool:
     """The pool, or DatabaseSetupError with one sentence naming DATABASE_URL (no password)."""
     where = url.safe
     try:

@@ -133,7 +133,7 @@ def run_inline(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         coroutine.send(None)
     except StopIteration as finished:
-        return finished.value  # type: ignore[no-any-return]
+        return finished.value
     coroutine.close()
     raise RuntimeError("a unit of work awaited something other than its database connection")
 
@@ -157,8 +157,10 @@ class SqliteDatabase(Database):
     def where(self) -> str:
         return str(self.path)
 
+    # A backend's own opener takes only its kind of location (Database.open picks the backend).
     @classmethod
-    async def open(cls, path: Path, *, migrate: bool = True) -> SqliteDatabase:
+    async def open(  # type: ignore[override]
+            cls, path: Path, *, migrate: bool = True) -> SqliteDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
@@ -275,7 +277,7 @@ class SqliteDatabase(Database):
                 applied.append(migration.version)
         return applied
 
-    async def batches(self, table: str, size: int) -> AsyncIterator[list[Row]]:
+    async def batches(self, table: str, size: int) -> AsyncIterator[Sequence[Row]]:
         async with self._conn.execute(f'SELECT * FROM "{table}"') as cursor:
             while rows := list(await cursor.fetchmany(size)):
                 yield rows

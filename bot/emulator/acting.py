@@ -31,11 +31,12 @@ from bot.emulator.records import (
     InteractionRecord,
 )
 from bot.emulator.rest import _submitted_input, _user_of
+from bot.emulator.state import EmulatorState
 
 GUILD_INSTALL_TYPE, USER_INSTALL_TYPE = 0, 1  # a command's integration_types
 
 
-class MemberActions:
+class MemberActions(EmulatorState):
     """What a member can do through the Emulator (a mixin: the state lives on the Emulator)."""
 
     # -- acting as a member ----------------------------------------------------------------
@@ -119,7 +120,12 @@ class MemberActions:
             resolved.setdefault("channels", {})[str(channel.id)] = c
             item["value"] = str(channel.id)
         elif kind == 8:
-            role = value if isinstance(value, Role) else guild.roles[int(value)]  # type: ignore
+            if isinstance(value, Role):
+                role = value
+            elif guild is not None:
+                role = guild.roles[int(value)]
+            else:
+                raise EmulatorError("a role option names a server's role: act in a server")
             resolved.setdefault("roles", {})[str(role.id)] = payloads.role(role)
             item["value"] = str(role.id)
         elif kind == 4:
@@ -261,7 +267,7 @@ class MemberActions:
                                                       "component_type": 2}, wait)
 
     async def select(
-        self, actor: Member, message: Message, values: list[str], *,
+        self, actor: Member | User, message: Message, values: list[str], *,
         custom_id: str | None = None, wait: bool = True,
     ) -> InteractionRecord:
         selects = message.selects()
@@ -330,7 +336,10 @@ class MemberActions:
                 self.channels[channel.id] = channel
             return None, channel
         if channel is not None:
-            return self.guilds[channel.guild_id], channel  # type: ignore[index]
+            if channel.guild_id is None:
+                raise EmulatorError(
+                    f"a member acts in a server channel, not in the DM #{channel.name}")
+            return self.guilds[channel.guild_id], channel
         if guild is None:
             guild = next(g for g in self.guilds.values() if actor.user.id in g.members)
         return guild, next(iter(guild.channels.values()))

@@ -51,7 +51,7 @@ class Cdn:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, 0, reuse_address=True)
         await site.start()
-        self.base = f"http://{host}:{site._server.sockets[0].getsockname()[1]}"
+        self.base = f"http://{host}:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-JSON_BODY = web.RequestKey("json_body", object)
+JSON_BODY: web.RequestKey[Any] = web.RequestKey("json_body", object)  # parsed JSON: any shape
 RESPONSE_DEADLINE = 3.0  # Discord's rule: the first response within 3 seconds
 TOKEN_LIFETIME = 15 * 60
 

@@ -40,9 +40,10 @@ from bot.emulator.records import (
     InteractionRecord,
     RequestRecord,
 )
+from bot.emulator.state import EmulatorState
 
 
-class RestApi:
+class RestApi(EmulatorState):
     """The Emulator's REST handlers (a mixin: the state lives on the Emulator)."""
 
     # -- HTTP plumbing ---------------------------------------------------------------------
@@ -208,7 +209,8 @@ class RestApi:
             record.original_message_id = message.id
             await self._notify("message_create", message)
         elif kind == UPDATE_MESSAGE:
-            message = self.messages[record.message_id]  # type: ignore[index]
+            assert record.message_id is not None  # _callback_problem refuses an update without one
+            message = self.messages[record.message_id]
             self._apply_edit(message, data)
             record.original_message_id = message.id
             await self._notify("message_edit", message)
@@ -235,7 +237,8 @@ class RestApi:
             "resource": resource,
         })
 
-    def _callback_problem(self, record: InteractionRecord, kind: int, data: dict) -> str | None:
+    def _callback_problem(self, record: InteractionRecord, kind: int | None, data: dict
+                          ) -> str | None:
         allowed = {
             APPLICATION_COMMAND: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL},
             MESSAGE_COMPONENT: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE,
@@ -251,6 +254,7 @@ class RestApi:
         if kind == DEFERRED_CHANNEL_MESSAGE and int(data.get("flags") or 0) & Message.COMPONENTS_V2:
             return "a deferred response cannot set IS_COMPONENTS_V2; set it when editing"
         if kind == UPDATE_MESSAGE:
+            assert record.message_id is not None  # refused just above
             return "; ".join(self._edit_problems(self.messages[record.message_id], data)) or None
         if kind == CHANNEL_MESSAGE:
             problems = limits.message_problems(data)

@@ -103,7 +103,7 @@ class Emulator(RestApi, MemberActions):
         site = web.TCPSite(self._runner, host, port, reuse_address=True)
         await site.start()
         self.host = host
-        self.port = site._server.sockets[0].getsockname()[1]  # the port 0 resolved to
+        self.port = self._runner.addresses[0][1]  # the port 0 resolved to
         await self.cdn.start(host)
 
     async def stop(self) -> None:
@@ -186,6 +186,8 @@ class Emulator(RestApi, MemberActions):
         await self.gateway.dispatch("CHANNEL_UPDATE", payloads.channel(channel))
 
     async def delete_channel(self, channel: Channel) -> None:
+        if channel.guild_id is None:
+            raise EmulatorError(f"#{channel.name} is a DM: only a server channel can be deleted")
         guild = self.guilds[channel.guild_id]
         del guild.channels[channel.id]
         del self.channels[channel.id]

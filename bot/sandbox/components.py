@@ -144,6 +144,8 @@ def modal_fields(modal: dict[str, Any]) -> list[ModalField]:
 
 def field_problem(field: ModalField, value: str | list[str]) -> str | None:
     """What Discord's client would refuse before sending (it enforces these itself)."""
+    low: int | None  # a menu's counts, or a text input's lengths (None: no limit)
+    high: int | None
     if not value:
         return f"{field.key} is required" if field.required else None
     if isinstance(value, list):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.sandbox import components as comp
@@ -68,7 +68,7 @@ def _common_prefix(lines: list[str]) -> str:
 
 def _labels(words: list[str]) -> list[str]:
     """Suggestions as listed under the prompt: option values without their `name:`."""
-    names = {lang.OPTION.match(w)[1] if lang.OPTION.match(w) else None for w in words}
+    names = {m[1] if (m := lang.OPTION.match(w)) else None for w in words}
     if len(names) == 1 and None not in names:
         return [w.split(":", 1)[1] for w in words]
     return words
@@ -119,7 +119,7 @@ class Console:
             self._matches = lines
         return self._matches[state] if state < len(self._matches) else None
 
-    def _display(self, substitution: str, matches: list[str], longest: int) -> None:
+    def _display(self, substitution: str, matches: Sequence[str], longest: int) -> None:
         out = self.session.out
         shown = "  ".join(self._shown) if self._shown else "  ".join(m.strip() for m in matches)
         out.stream.write("\n" + shown + "\n" + self.session.prompt()

@@ -208,7 +208,7 @@ def component_lines(components: list[dict[str, Any]], names: Names, now: float,
     options = {id(o.option): o.number for o in comp.options(components)}
     saved = pictures or {}
 
-    def picture(media: dict[str, Any], description: str | None, prefix: str) -> None:
+    def picture(media: dict[str, Any] | None, description: str | None, prefix: str) -> None:
         url = (media or {}).get("url", "")
         name = url.removeprefix("attachment://")
         where = f" saved as {saved[name]}" if name in saved else f" <{url}>"
@@ -300,6 +300,7 @@ def modal(data: dict[str, Any], names: Names, *, for_user: int, viewer_id: int |
 
 
 def _field_rules(item: comp.ModalField) -> str:
+    high: int | None  # a menu's count, or a text input's length (None: no limit)
     rules = []
     if item.input.get("type") == comp.TEXT_INPUT:
         rules.append("paragraph" if item.input.get("style") == 2 else "short")

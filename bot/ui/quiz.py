@@ -147,7 +147,7 @@ def board_lines(board: BoardPage) -> list[str]:
 
 
 def leaderboard_layout(board: BoardPage, heading: str, sort: str, card: str,
-                       buttons: discord.ui.ActionRow) -> discord.ui.LayoutView:  # type: ignore[type-arg]
+                       buttons: discord.ui.ActionRow) -> discord.ui.LayoutView:
     """The board's card (attachment `card`) between its heading and page count."""
     empty = "Nobody on this board yet: `/quiz start` or `/daily` to get on it."
     if sort == "accuracy":
@@ -155,7 +155,7 @@ def leaderboard_layout(board: BoardPage, heading: str, sort: str, card: str,
     footer = f"Page {board.page} of {board.pages} · {board.total} ranked"
     if sort == "accuracy":
         footer += f" · at least {MIN_ANSWERS_FOR_ACCURACY} answers to rank by accuracy"
-    body: list[discord.ui.Item] = [  # type: ignore[type-arg]
+    body: list[discord.ui.Item] = [
         discord.ui.TextDisplay(f"### 🏆 Leaderboard\n{heading}")]
     if board.rows:
         body.append(discord.ui.MediaGallery(discord.MediaGalleryItem(
@@ -207,7 +207,7 @@ def _alt_text(lines: list[str]) -> str:
     return _lines_within(lines, ALT_TEXT_LIMIT)
 
 
-def _layout(items: Sequence[discord.ui.Item], colour: discord.Colour  # type: ignore[type-arg]
+def _layout(items: Sequence[discord.ui.Item], colour: discord.Colour
             ) -> discord.ui.LayoutView:
     view = discord.ui.LayoutView(timeout=None)
     view.add_item(discord.ui.Container(*items, accent_colour=colour))

@@ -67,10 +67,10 @@ def daily_post_view(day: date) -> discord.ui.View:
 
 
 def board_buttons(owner_id: int, scope: str, period: str, sort: str, page: int,
-                  pages: int) -> discord.ui.ActionRow:  # type: ignore[type-arg]
+                  pages: int) -> discord.ui.ActionRow:
     """Previous / next page of a leaderboard. The member who asked turns the message; anyone
     else gets a private copy of that page to browse."""
-    row: discord.ui.ActionRow = discord.ui.ActionRow()  # type: ignore[type-arg]
+    row: discord.ui.ActionRow = discord.ui.ActionRow()
     for direction, label, emoji, target, disabled in (
             ("p", "Previous", "◀️", max(page - 1, 1), page <= 1),
             ("n", "Next", "▶️", min(page + 1, pages), page >= pages)):

@@ -239,6 +239,7 @@ class Quiz(commands.Cog):
             self.cards.avatars.seen(interaction.user)  # for the board's card
             button = clicked_button(interaction)
             label = (button.label if button is not None else None) or LETTERS[option]
+            assert outcome.elapsed_ms is not None  # a RECORDED outcome carries its time
             reply = (f"Locked in: **{discord.utils.escape_markdown(label)}** "
                      f"({outcome.elapsed_ms / 1000:.1f} s). The answer is revealed when "
                      "time runs out.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import Any
 
 from bot.db.database import Database
 from bot.domain.config import GuildConfig
@@ -36,7 +37,7 @@ class GuildConfigRepository:
         row = await self._db.fetch_one(self._get, (guild_id,))
         assert row is not None  # the LEFT JOIN always yields one row
         disabled = set(row["disabled"].split(chr(_SEPARATOR))) if row["disabled"] else set()
-        values = {} if not row["configured"] else {
+        values: dict[str, Any] = {} if not row["configured"] else {
             name: bool(row[name]) if name in _BOOLEAN else row[name] for name in COLUMNS
         }
         return GuildConfig(guild_id, **values,

@@ -214,8 +214,8 @@ class LeaderboardRepository:
             season = await self.current_season(guild_id)
         source = _board_source(self._db.dialect, scope, since)
         where = f"WHERE answered >= {MIN_ANSWERS_FOR_ACCURACY}" if sort == "accuracy" else ""
-        params = {"guild": guild_id, "season": season,
-                  "since": since.isoformat() if since else None}
+        params: dict[str, object] = {"guild": guild_id, "season": season,
+                                     "since": since.isoformat() if since else None}
         page = max(page, 1)
         rows = await self._page(source, where, sort, scope, params, page, page_size)
         if not rows and page > 1:  # past the end (the board shrank): show the last page

@@ -77,11 +77,13 @@ class PrivacyRepository:
         own = await fetch_one(
             f"SELECT COUNT(*) AS n FROM {MEMBERS} WHERE guild_id = $1 AND user_id = $2",
             (guild_id, user_id))
+        assert own is not None  # COUNT(*) always yields one row
         counts = [StoredCount(MEMBERS, own["n"])]
         for ref in references:
             guild_col, user_col = (_quote(c) for c in ref.columns)
             row = await fetch_one(
                 f"SELECT COUNT(*) AS n FROM {_quote(ref.table)} "
                 f"WHERE {guild_col} = $1 AND {user_col} = $2", (guild_id, user_id))
+            assert row is not None  # COUNT(*) always yields one row
             counts.append(StoredCount(ref.table, row["n"], ref.keeps_rows, ref.columns[1]))
         return MemberData(tuple(counts))

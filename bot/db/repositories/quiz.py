@@ -332,7 +332,8 @@ class QuizRepository:
             "SELECT COUNT(*) AS answered, COALESCE(SUM(correct), 0) AS correct "
             "FROM quiz_daily_answers WHERE guild_id = $1 AND day = $2",
             (guild_id, day.isoformat()))
-        return DailyRecap(question, int(row["answered"]), int(row["correct"]))  # type: ignore
+        assert row is not None  # COUNT(*) always yields one row
+        return DailyRecap(question, int(row["answered"]), int(row["correct"]))
 
 
 async def _record_answer(

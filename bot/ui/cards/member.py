@@ -98,9 +98,9 @@ class MemberCard:
             text.draw(pen, (x, 188), value, style="bold", size=size, fill=poster.WHITE)
 
         film = self.favourite_film or "not yet"
-        label = text.draw(pen, (LEFT, 222), "FAVOURITE FILM", style="headline", size=14,
+        width = text.draw(pen, (LEFT, 222), "FAVOURITE FILM", style="headline", size=14,
                           fill=poster.GREY)
-        text.draw(pen, (LEFT + label + 10, 222), film, style="bold", size=15, fill=poster.WHITE)
+        text.draw(pen, (LEFT + width + 10, 222), film, style="bold", size=15, fill=poster.WHITE)
         if self.next_rank is not None and self.next_rank_at is not None:
             goal = (f"{text.compact(self.next_rank_at - self.points)} points to "
                     f"{self.next_rank}")

@@ -8,14 +8,15 @@ from __future__ import annotations
 import hashlib
 import io
 
+import discord
 from PIL import Image, ImageDraw, ImageOps
 
 from bot.ui.cards import text
 from bot.ui.embeds import CHAMPION_GOLD, PHILLY_BLUE, ROCKY_RED
 
 
-def _rgb(colour: object) -> tuple[int, int, int]:
-    return colour.to_rgb()  # type: ignore[attr-defined, no-any-return]
+def _rgb(colour: discord.Colour) -> tuple[int, int, int]:
+    return colour.to_rgb()
 
 
 RED = _rgb(ROCKY_RED)
