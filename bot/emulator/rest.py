@@ -132,8 +132,9 @@ class RestApi:
         })
 
     async def _get_gateway(self, request: web.Request) -> web.Response:
-        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
-            "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
+        gate = self.gateway.shard_gate
+        return _json({"url": self.gateway_url, "shards": gate.recommended_shards(),
+                      "session_start_limit": gate.session_start_limit()})
 
     async def _get_commands(self, request: web.Request) -> web.Response:
         guild = request.match_info.get("guild")
