@@ -25,6 +25,7 @@ from bot.emulator.model import (
     iso_now,
     new_snowflake,
 )
+from bot.emulator.oauth2 import OAuth2App, OAuth2Provider
 from bot.emulator.permissions import (
     DEFAULT_EVERYONE,
 )
@@ -53,6 +54,7 @@ class Emulator(RestApi, MemberActions):
         bot_name: str = "Rocky",
         world_ids: Iterator[int] | None = None,
         sharding: ShardingRules | None = None,
+        oauth2: OAuth2App | None = None,
     ) -> None:
         self.token = token  # None accepts any token (the sandbox and the Docker check)
         self.response_deadline = response_deadline
@@ -80,6 +82,9 @@ class Emulator(RestApi, MemberActions):
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
         self.port = 0
+        # The OAuth2 provider for web logins; settings on `self.oauth2.app`.
+        self.oauth2 = OAuth2Provider(self, oauth2 or OAuth2App(),
+                                     base_url=lambda: f"http://{self.host}:{self.port}")
         # Change `self.sharding`'s fields at any time; the gateway reads them on each IDENTIFY.
         self.sharding = sharding or ShardingRules()
         self.gateway = Gateway(
