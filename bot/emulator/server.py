@@ -85,8 +85,6 @@ class Emulator(RestApi, MemberActions):
         # The OAuth2 provider for web logins; settings on `self.oauth2.app`.
         self.oauth2 = OAuth2Provider(self, oauth2 or OAuth2App(),
                                      base_url=lambda: f"http://{self.host}:{self.port}")
-        # Change `self.sharding`'s fields at any time; the gateway reads them on each IDENTIFY.
-        self.sharding = sharding or ShardingRules()
         self.gateway = Gateway(
             heartbeat_interval_ms=heartbeat_interval_ms,
             resume_url=lambda: f"{self.gateway_url}/resume",
@@ -94,8 +92,18 @@ class Emulator(RestApi, MemberActions):
             check_token=self._token_ok,
             on_change=lambda what: self._notify("gateway", what),
             on_delivered=self._delivered,
-            shard_gate=ShardGate(self.sharding, lambda: self.guilds.keys()),
+            shard_gate=ShardGate(sharding or ShardingRules(), lambda: self.guilds.keys()),
         )
+
+    @property
+    def sharding(self) -> ShardingRules:
+        """Discord's sharding rules as the gateway applies them on each IDENTIFY; change its
+        fields, or assign new rules, at any time."""
+        return self.gateway.shard_gate.rules
+
+    @sharding.setter
+    def sharding(self, rules: ShardingRules) -> None:
+        self.gateway.shard_gate.rules = rules
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:

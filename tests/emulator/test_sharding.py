@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from bot.emulator import Emulator
+from bot.emulator.demo import build_many_guilds
 from bot.emulator.sharding import (
     InvalidShard,
     ShardingRules,
@@ -64,6 +65,13 @@ def test_an_id_can_be_moved_onto_a_chosen_shard(wanted):
     moved = with_shard_id(guild_id, (wanted, 5))
     assert shard_of(moved, 5) == wanted
     assert 0 <= moved - guild_id < 5 << 22 and moved & ((1 << 22) - 1) == 99
+
+
+def test_many_servers_can_be_spread_evenly_over_shards():
+    emulator = Emulator()
+    guilds = build_many_guilds(emulator, 40, channels_each=1, shard_count=4)
+    assert [shard_of(g.id, 4) for g in guilds] == [i % 4 for i in range(40)]
+    assert len({g.id for g in guilds}) == 40
 
 
 # -- a raw gateway client ---------------------------------------------------------------------
@@ -311,6 +319,8 @@ async def test_gateway_bot_recommends_shards_from_the_server_count(emu):
     assert (await _gateway_bot(emu))["shards"] == 3
     emu.sharding.recommended_shards = 4  # a test may ask for more shards than needed
     assert (await _gateway_bot(emu))["shards"] == 4
+    emu.sharding = ShardingRules(recommended_shards=6)  # or replace the rules
+    assert (await _gateway_bot(emu))["shards"] == 6
 
 
 async def test_gateway_bot_reports_the_session_start_limit(emu, clients):
