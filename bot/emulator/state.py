@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.emulator.gateway import Gateway
     from bot.emulator.model import Channel, Guild, Member, Message, User
+    from bot.emulator.oauth2 import OAuth2Provider
     from bot.emulator.ratelimit import RateLimiter
     from bot.emulator.records import InteractionRecord, RequestRecord
 
@@ -37,6 +38,7 @@ class EmulatorState:
     listeners: list[Callable[[str, Any], None]]
     rate_limiter: RateLimiter
     gateway: Gateway
+    oauth2: OAuth2Provider
 
     if TYPE_CHECKING:
 
