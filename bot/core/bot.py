@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ from bot.db.repositories import (
     MemberRepository,
     PreferencesRepository,
 )
+from bot.db.repositories.identify import IdentifyRepository
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,10 @@ EXTENSIONS: tuple[str, ...] = (
 # Interaction handlers discord.py runs as tasks with these names; shutdown waits for them.
 _WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord.py: on_interaction",
                        "discord-ui-view-dispatch", "discord-ui-modal-dispatch")
+
+
+IDENTIFY_INTERVAL = 5.0  # Discord: one IDENTIFY per bucket every 5 seconds
+MAX_IDENTIFY_WAITS = 1000  # turns to wait for at most (a cluster of 1,000 shards in one bucket)
 
 
 def utc_now() -> datetime:
@@ -202,7 +208,8 @@ class RockyBot(commands.Bot):
 
 class ShardedRockyBot(RockyBot, commands.AutoShardedBot):
     """The same bot over several gateway connections (SHARD_COUNT, SHARD_IDS): discord.py's
-    AutoShardedClient runs the shards, honouring Discord's IDENTIFY rate per bucket."""
+    AutoShardedClient runs the shards; every process of the cluster takes its IDENTIFY turns
+    through the shared database, so Discord's rate per bucket holds across processes."""
 
     def __init__(self, settings: Settings, database: Database, content: ContentLibrary,
                  **options: Any) -> None:
@@ -211,6 +218,21 @@ class ShardedRockyBot(RockyBot, commands.AutoShardedBot):
                          shard_count=None if count == "auto" else count,
                          shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
                          **options)
+        self.identify_turns = IdentifyRepository(database)
+        self.identify_interval = IDENTIFY_INTERVAL * settings.timer_scale
+        self._max_concurrency: int | None = None
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if self._max_concurrency is None:
+            self._max_concurrency = (await self.fetch_session_start_limits()).max_concurrency
+        bucket = (shard_id or 0) % self._max_concurrency
+        for _ in range(MAX_IDENTIFY_WAITS):
+            wait = await self.identify_turns.try_take(bucket, time.time(), self.identify_interval)
+            if not wait:
+                return
+            await asyncio.sleep(wait)  # another process's turn: polling the database, not an event
+        log.warning("shard %s: no IDENTIFY turn after %d tries; identifying anyway", shard_id,
+                    MAX_IDENTIFY_WAITS)
 
 
 def make_bot(settings: Settings, database: Database, content: ContentLibrary) -> RockyBot:

@@ -73,3 +73,23 @@ async def test_preferences_default_on_and_change_independently(db):
     assert (await prefs.get(7)).global_leaderboard and (await prefs.get(7)).motivate
     await prefs.set(7, motivate=False)
     assert (await prefs.get(7)).global_leaderboard and not (await prefs.get(7)).motivate
+
+
+async def test_identify_turns_are_taken_once_per_interval_across_processes(database_url):
+    """Two processes (two pools) racing for a bucket's IDENTIFY turn: one wins each turn."""
+    import asyncio
+
+    from bot.db import Database
+    from bot.db.repositories.identify import IdentifyRepository
+
+    first, second = await Database.open(database_url), await Database.open(database_url)
+    try:
+        repos = [IdentifyRepository(first), IdentifyRepository(second)] * 10
+        waits = await asyncio.gather(*(r.try_take(0, 1000.0, 5.0) for r in repos))
+        assert waits.count(0.0) == 1 and all(w > 0 for w in waits if w)
+        assert await repos[0].try_take(0, 1003.0, 5.0) == 2.0  # 5 s after the turn taken
+        assert await repos[1].try_take(0, 1005.0, 5.0) == 0.0
+        assert await repos[0].try_take(1, 1005.0, 5.0) == 0.0  # another bucket is free
+    finally:
+        await first.close()
+        await second.close()
