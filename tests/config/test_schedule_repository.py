@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -127,3 +127,23 @@ async def test_the_scheduler_query_uses_the_partial_indexes(db):
         details = " ".join(row[0] for row in plan)
     for kind in ("fact", "quote", "question"):
         assert f"guild_settings_daily_{kind}_on" in details, details
+
+
+async def test_two_processes_racing_for_the_same_posts_claim_each_day_once(database_url):
+    """Two processes (two pools) claim the same 200 posts at the same moment: one claim each."""
+    import asyncio
+
+    first, second = await Database.open(database_url), await Database.open(database_url)
+    try:
+        await GuildRepository(first).upsert_many_present(
+            [(g, f"G{g}") for g in range(100, 300)], NOW)
+        stores = (ScheduleRepository(first), ScheduleRepository(second))
+        for g in range(100, 300):  # yesterday's posts went out: the rows exist
+            await stores[0].claim(g, "quote", DAY - timedelta(days=1), NOW)
+        claims = await asyncio.gather(*(store.claim(g, "quote", DAY, NOW)
+                                        for g in range(100, 300) for store in stores))
+        won = [c.guild_id for c in claims if c is not None]
+        assert sorted(won) == list(range(100, 300))
+    finally:
+        await first.close()
+        await second.close()

@@ -51,6 +51,12 @@ class BotProcess:
         return env
 
     def start(self, timeout: float = 20.0) -> BotProcess:
+        self.launch()
+        self.wait_for_log(READY_MARK, timeout)
+        return self
+
+    def launch(self) -> BotProcess:
+        """Start the process without waiting for it to be ready (several at once)."""
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
@@ -58,7 +64,6 @@ class BotProcess:
             cwd=self.workdir, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()
-        self.wait_for_log(READY_MARK, timeout)
         return self
 
     @property
