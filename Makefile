@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 # Reinstall only when pyproject.toml changes, so a second `make` is quick.
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint test-docker reliability bench bench-quick clean
+.PHONY: run test lint test-docker reliability bench bench-quick bench-cluster clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,6 +37,10 @@ test-docker:
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
+
+# The capacity model's inputs: two-process cluster on PostgreSQL, 10,000 servers on 4 shards.
+bench-cluster: $(STAMP)
+	$(PY) -m benchmarks.cluster
 
 bench-quick: $(STAMP)
 	$(PY) -m benchmarks.run --quick

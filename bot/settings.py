@@ -51,8 +51,14 @@ class Settings:
 
     @property
     def heartbeat_path(self) -> Path:
+        """Beside a SQLite file, else in data/; one per process when processes share shards
+        out (each process's health is its own)."""
         path = self.database.path
-        return DEFAULT_HEARTBEAT_PATH if path is None else path.with_name(path.name + ".heartbeat")
+        base = DEFAULT_HEARTBEAT_PATH if path is None else path.with_name(path.name + ".heartbeat")
+        if self.shard_ids is None:
+            return base
+        first, last = self.shard_ids[0], self.shard_ids[-1]
+        return base.with_name(f"{base.stem}-shards-{first}-{last}{base.suffix}")
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:

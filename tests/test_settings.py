@@ -140,3 +140,9 @@ def test_each_process_serves_exactly_the_servers_of_its_shards():
         assert first.serves_guild(guild) != second.serves_guild(guild)
         assert first.serves_guild(guild) == ((guild >> 22) % 4 in (0, 1))
     assert all(Holding(None, None).serves_guild(g) for g in guilds)  # unsharded: everything
+
+
+def test_each_process_of_a_cluster_has_a_heartbeat_of_its_own():
+    pg = {"DATABASE_URL": "postgresql://rocky@db/rocky", "SHARD_COUNT": "4"}
+    paths = {load_settings(pg | {"SHARD_IDS": ids}).heartbeat_path for ids in ("0-1", "2-3")}
+    assert len(paths) == 2 and load_settings({}).heartbeat_path.name == "rocky.db.heartbeat"

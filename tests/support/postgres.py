@@ -45,9 +45,11 @@ def _free_port() -> int:
 class PostgresServer:
     """Started once per test session; `new_database()` hands out fresh, migrated databases."""
 
-    def __init__(self, *, durable: bool = False) -> None:
-        """`durable`: fsync on, as in production (the benchmarks); tests run with it off."""
+    def __init__(self, *, durable: bool = False, preload: tuple[str, ...] = ()) -> None:
+        """`durable`: fsync on, as in production (the benchmarks); tests run with it off.
+        `preload`: server extensions to load (each is created in every test database)."""
         self.durable = durable
+        self.preload = preload
         self.admin_url = os.environ.get("TEST_DATABASE_URL", "")
         self._folder: Path | None = None
         self._bin: Path | None = None
@@ -83,7 +85,9 @@ class PostgresServer:
         # fsync off: the tests crash bot processes and restart the server, never the machine.
         # (-l: the server's output goes to a file, never to our pipes, which would stay open.)
         options = (f"-k {self._folder} -h 127.0.0.1 -p {self.port} -c max_connections=300"
-                   + ("" if self.durable else " -c fsync=off"))
+                   + ("" if self.durable else " -c fsync=off")
+                   + (f" -c shared_preload_libraries={','.join(self.preload)}"
+                      if self.preload else ""))
         subprocess.run(self._as_server_user(
             str(self._bin / "pg_ctl"), "-D", str(data), "-o", options, "-l",
             str(self._folder / "log"), "-w", "start"), check=True, capture_output=True)
@@ -121,6 +125,13 @@ class PostgresServer:
         async def prepare() -> None:
             await self._admin(f"DROP DATABASE IF EXISTS {TEMPLATE}",
                               f"CREATE DATABASE {TEMPLATE} TEMPLATE template0")
+            if self.preload:
+                conn = await asyncpg.connect(self.url_of(TEMPLATE))
+                try:
+                    for extension in self.preload:
+                        await conn.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+                finally:
+                    await conn.close()
             db = await Database.open(parse_database_url(self.url_of(TEMPLATE)))
             await db.close()
 
