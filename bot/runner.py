@@ -18,6 +18,14 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
+# Gateway close codes Discord uses to refuse a bot's shard settings, as one sentence each.
+SHARDING_REFUSALS = {
+    4010: "Discord refused the shard settings: every id in SHARD_IDS must be below SHARD_COUNT.",
+    4011: "Discord requires more shards for this many servers (at most 2,500 a shard): raise "
+          "SHARD_COUNT, or set it to auto.",
+}
+
+
 class StartupError(Exception):
     """The bot cannot start; the message says why in one sentence. Exit code 2."""
 
@@ -65,6 +73,11 @@ async def run_bot(settings: Settings) -> int:
             await asyncio.wait({connection})
             if not connection.cancelled():
                 connection.result()  # a rejected token and other start-up errors surface here
+    except discord.ConnectionClosed as exc:
+        sentence = SHARDING_REFUSALS.get(exc.code)
+        if sentence is None:
+            raise
+        raise StartupError(sentence) from None
     except discord.LoginFailure:
         raise StartupError("Discord rejected DISCORD_TOKEN: copy the token again from the Bot "
                            "page of your application (see the README's Configuration).") from None
