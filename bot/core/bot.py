@@ -184,6 +184,7 @@ class RockyBot(commands.Bot):
             self._heartbeat_task.cancel()
         await super().close()
         try:
-            write_heartbeat(self.settings.heartbeat_path, connected=False, guilds=0)
+            write_heartbeat(self.settings.heartbeat_path, connected=False, guilds=0,
+                            stopped=True)
         except OSError:
             pass
