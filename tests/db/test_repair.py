@@ -227,3 +227,12 @@ def test_restore_on_postgresql_says_to_use_pg_restore():
     assert result.returncode == 2, result
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "pg_restore" in lines[0] and "pw" not in lines[0]
+
+
+def test_backup_of_a_file_that_is_not_a_database_is_a_sentence(tmp_path):
+    current = tmp_path / "rocky.db"
+    current.write_bytes(os.urandom(8192))
+    result = _cli("db", "backup", str(tmp_path / "copy.db"), DATABASE_PATH=str(current))
+    assert result.returncode == 1, result
+    assert "cannot be backed up" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "copy.db").exists()  # no partial copy left to be mistaken for one
