@@ -51,6 +51,12 @@ class BotProcess:
         return env
 
     def start(self, timeout: float = 20.0) -> BotProcess:
+        self.start_without_waiting()
+        self.wait_for_log(READY_MARK, timeout)
+        return self
+
+    def start_without_waiting(self) -> None:
+        """Start the process and return at once (to stop it in the middle of start-up)."""
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
@@ -58,8 +64,6 @@ class BotProcess:
             cwd=self.workdir, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()
-        self.wait_for_log(READY_MARK, timeout)
-        return self
 
     @property
     def db_path(self) -> Path:
