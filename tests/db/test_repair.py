@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -236,3 +237,14 @@ def test_backup_of_a_file_that_is_not_a_database_is_a_sentence(tmp_path):
     assert result.returncode == 1, result
     assert "cannot be backed up" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "copy.db").exists()  # no partial copy left to be mistaken for one
+
+
+def test_check_with_postgresql_down_is_one_line_and_exit_2():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once the probe closes
+    result = _cli("db", "check", DATABASE_URL=f"postgresql://rocky:pw@127.0.0.1:{port}/rocky")
+    assert result.returncode == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0] and "does not answer" in lines[0]
+    assert "Traceback" not in result.stderr
