@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -53,6 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copy the SQLite database to PATH with SQLite's online backup "
                     "(on PostgreSQL, use pg_dump).")
     backup.add_argument("path", type=Path, help="where to write the copy (must not exist)")
+    db_commands.add_parser(
+        "check", help="check the database's integrity and schema version",
+        description="Run SQLite's integrity check and compare the schema version with this "
+                    "bot's; say what to do if either is wrong. Exit 0 when fine, 1 when not. "
+                    "On PostgreSQL, only the schema version (integrity is the server's job).")
+    restore = db_commands.add_parser(
+        "restore", help="put a backup in place of the SQLite file (bot stopped)",
+        description="Verify BACKUP, keep the current file as a safety copy beside it, then "
+                    "replace it. Refuses while the bot runs. On PostgreSQL, use pg_restore.")
+    restore.add_argument("backup", type=Path, metavar="BACKUP",
+                         help="a file written by `rocky-bot db backup`")
     copy = db_commands.add_parser(
         "copy", help="copy everything from one database to another (SQLite <-> PostgreSQL)",
         description="Copy every table from SOURCE_URL into TARGET_URL (each sqlite:///PATH or "
@@ -168,6 +180,8 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         done = f"applied {len(applied)} migration(s); " if applied else "already up to date; "
         print(f"{settings.database}: {done}schema version {version}.")
         return EXIT_OK
+    if args.db_command in ("check", "restore"):
+        return _db_repair(args, settings)
     if args.db_command == "copy":
         from bot.db.copy import copy_command
 
@@ -189,10 +203,32 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     except (FileNotFoundError, FileExistsError) as exc:
         print(f"rocky-bot: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except sqlite3.Error as exc:
+        args.path.unlink(missing_ok=True)  # a partial copy is no backup
+        print(f"rocky-bot: {path} cannot be backed up ({exc}); check it with "
+              "`rocky-bot db check`.", file=sys.stderr)
+        return EXIT_FAILED
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"Backed up {path} to {target}.")
     return EXIT_OK
+
+
+def _db_repair(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.heartbeat import heartbeat_is_fresh
+    from bot.db.repair import check_database, restore_database
+
+    if args.db_command == "check":
+        verdict = check_database(settings.database)
+    else:
+        heartbeat = settings.heartbeat_path
+        running = (f"its heartbeat {heartbeat} is fresh" if heartbeat_is_fresh(heartbeat)
+                   else None)
+        verdict = restore_database(settings.database, args.backup, bot_running=running)
+    out = sys.stdout if verdict.ok else sys.stderr
+    for line in verdict.lines:
+        print(line if verdict.ok else f"rocky-bot: {line}", file=out)
+    return verdict.code
 
 
 def _content(args: argparse.Namespace, settings: Settings) -> int:

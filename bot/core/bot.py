@@ -43,9 +43,15 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.help",
 )
 
-# Interaction handlers discord.py runs as tasks with these names; shutdown waits for them.
+# Gateway events whose handlers write to the database. Once shutdown begins they are no longer
+# dispatched (discord.py may still deliver "ready" after close(): the database is closing).
+_WRITING_EVENTS = ("ready", "guild_join", "guild_remove")
+# Handlers discord.py runs as tasks with these names: shutdown waits for them, then cancels
+# those still running, so that none writes to a closed database.
 _WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord.py: on_interaction",
-                       "discord-ui-view-dispatch", "discord-ui-modal-dispatch")
+                       "discord-ui-view-dispatch", "discord-ui-modal-dispatch",
+                       *(f"discord.py: on_{event}" for event in _WRITING_EVENTS))
+STOP_GRACE_SECONDS = 3.0
 
 
 IDENTIFY_INTERVAL = 5.0  # Discord: one IDENTIFY per bucket every 5 seconds
@@ -134,6 +140,12 @@ class RockyBot(commands.Bot):
     async def sync_commands(self, guild_id: int | None, *, force: bool) -> bool:
         return await sync_if_changed(self.tree, self.state, guild_id, force=force)
 
+    def dispatch(self, event_name: str, /, *args: object, **kwargs: object) -> None:
+        if self.shutting_down and event_name in _WRITING_EVENTS:
+            log.debug("stopping: %s not handled", event_name)
+            return
+        super().dispatch(event_name, *args, **kwargs)
+
     async def on_ready(self) -> None:
         now = self.clock()
         await self.guild_store.upsert_many_present([(g.id, g.name) for g in self.guilds], now)
@@ -195,13 +207,20 @@ class RockyBot(commands.Bot):
         running = [t for t in asyncio.all_tasks()
                    if t is not current and t.get_name().startswith(_WORK_TASK_PREFIXES)]
         if running:
-            log.info("finishing %d running interaction(s) before stopping", len(running))
-            await asyncio.wait(running, timeout=3.0)
+            log.info("finishing %d running handler(s) before stopping", len(running))
+            _, late = await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
+            if late:
+                log.warning("cancelling %d handler(s) still running after %.0fs",
+                            len(late), STOP_GRACE_SECONDS)
+                for task in late:
+                    task.cancel()
+                await asyncio.gather(*late, return_exceptions=True)
         if self._heartbeat_task is not None:
             self._heartbeat_task.cancel()
         await super().close()
         try:
-            write_heartbeat(self.settings.heartbeat_path, connected=False, guilds=0)
+            write_heartbeat(self.settings.heartbeat_path, connected=False, guilds=0,
+                            stopped=True)
         except OSError:
             pass
 

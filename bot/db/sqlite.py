@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Sequence
@@ -27,7 +28,12 @@ from bot.db.database import (
     commit_group,
     positional,
 )
-from bot.db.errors import DatabaseTooNewError, DatabaseUnavailable, IntegrityViolation
+from bot.db.errors import (
+    DatabaseSetupError,
+    DatabaseTooNewError,
+    DatabaseUnavailable,
+    IntegrityViolation,
+)
 from bot.db.migrations import LATEST_VERSION, migrations_for
 from bot.db.url import DatabaseUrl
 
@@ -44,11 +50,12 @@ WRITER_CHECKPOINT_PAGES = 10_000
 # WAL keeps readers off the writer's back. synchronous=NORMAL in WAL mode never corrupts and keeps
 # every commit across a process crash (kill -9); only a power cut may drop the last commits.
 # FULL costs an fsync per commit (see README "Performance and reliability" for the figures).
+# busy_timeout comes first: switching to WAL already needs the lock another program may hold.
 PRAGMAS = (
+    "PRAGMA busy_timeout = 5000",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
     "PRAGMA foreign_keys = ON",
-    "PRAGMA busy_timeout = 5000",
     f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}",
 )
 
@@ -70,6 +77,49 @@ def _translated(exc: sqlite3.Error) -> Exception:
             marker in str(exc).lower() for marker in _UNAVAILABLE):
         return DatabaseUnavailable(str(exc))
     return exc
+
+
+def setup_error(path: Path, exc: OSError | sqlite3.Error) -> DatabaseSetupError:
+    """One sentence for the person starting the bot: which setting, which file, what to do."""
+    where = f"The database {path} (DATABASE_PATH or DATABASE_URL)"
+    if isinstance(exc, OSError):  # creating its folder
+        return DatabaseSetupError(
+            f"{where} cannot be created: its folder {path.parent} cannot be made "
+            f"({exc.strerror or exc}); point the setting at a folder the bot may write in.")
+    message = str(exc).lower()
+    if "not a database" in message or "malformed" in message:
+        return DatabaseSetupError(
+            f"{where} is not a SQLite database or is damaged; point the setting at the bot's "
+            "database, or restore a backup (rocky-bot db restore BACKUP), or move this file "
+            "away to start with a new one.")
+    if "disk is full" in message:
+        return DatabaseSetupError(
+            f"{where} cannot be written: the disk is full; free some space on it and start "
+            "again.")
+    if "locked" in message or "busy" in message:
+        return DatabaseSetupError(
+            f"{where} is locked by another program (another rocky-bot, or a tool holding it "
+            "open); stop that program and start again.")
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        return DatabaseSetupError(f"{where} {_why_not_writable(path)}")
+    return DatabaseSetupError(
+        f"{where} cannot be used ({exc}); check the file and the disk, or restore a backup "
+        "(rocky-bot db restore BACKUP).")
+
+
+def _why_not_writable(path: Path) -> str:
+    """The end of the sentence for a file SQLite could not open or write: what is read-only."""
+    folder = path.parent
+    with contextlib.suppress(OSError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return (f"is on a read-only file system ({folder}); mount it read-write or point "
+                    "the setting at a writable place.")
+    if path.exists() and not os.access(path, os.W_OK):
+        return ("is a read-only file; make it writable by the user running the bot "
+                f"(for example: chmod u+w {path}).")
+    # SQLite writes its -wal and -shm files beside the database: the folder must be writable.
+    return (f"cannot be opened for writing; make the file and its folder {folder} writable "
+            "by the user running the bot.")
 
 
 def _fetch_one(raw: sqlite3.Connection, sql: str, params: Sequence[Any]) -> Row | None:
@@ -161,17 +211,33 @@ class SqliteDatabase(Database):
     @classmethod
     async def open(  # type: ignore[override]
             cls, path: Path, *, migrate: bool = True) -> SqliteDatabase:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        """The database at `path`, migrated by default; DatabaseSetupError says what is wrong
+        with the file (not a database, read-only, disk full, locked) in one sentence."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise setup_error(path, exc) from None
+        conn = aiosqlite.connect(path, isolation_level=None)
+        try:
+            await conn
+        except sqlite3.Error as exc:
+            # aiosqlite stops its thread without waiting: wait here, or the thread reports
+            # to an event loop that has closed meanwhile (a traceback on stderr).
+            await asyncio.to_thread(conn._thread.join, 5)
+            raise setup_error(path, exc) from None
         conn.row_factory = aiosqlite.Row
         db = cls(conn, path)
         try:
-            for pragma in PRAGMAS:
-                await conn.execute(pragma)
+            try:
+                for pragma in PRAGMAS:
+                    await conn.execute(pragma)
+            except sqlite3.Error as exc:
+                raise setup_error(path, exc) from None
             if migrate:
                 await db.migrate()
         except BaseException:
-            await conn.close()
+            with contextlib.suppress(sqlite3.Error):
+                await conn.close()
             raise
         db._checkpointer = asyncio.create_task(db._checkpoint_regularly(), name="db-checkpoint")
         return db
@@ -249,6 +315,12 @@ class SqliteDatabase(Database):
         return int(await self.fetch_value("SELECT MAX(version) FROM schema_version") or 0)
 
     async def migrate(self) -> list[int]:
+        try:
+            return await self._migrate()
+        except sqlite3.Error as exc:
+            raise setup_error(self.path, exc) from None
+
+    async def _migrate(self) -> list[int]:
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")

@@ -6,7 +6,6 @@ DISCORD_API_BASE and DISCORD_GATEWAY_URL; only the sandbox knows it is not Disco
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.sync import scope_key
-from bot.db import Database, DatabaseTooNewError
+from bot.db import Database
 from bot.db.repositories import AppStateRepository
 from bot.emulator import Emulator, EmulatorThread
 from bot.emulator.demo import DemoWorld, build_demo, stable_ids
@@ -90,13 +89,12 @@ def bot_environment(settings: Settings, options: LaunchOptions, api_base: str,
     return env
 
 
-async def forget_synced_tree(path: Path) -> None:
-    """A database from an earlier run says the commands were synced, but this local Discord is
+async def prepare_database(path: Path) -> None:
+    """Open (create, migrate) the database named with --db before anything starts, so a file
+    that cannot be used is one sentence (DatabaseSetupError), not a bot that never connects.
+    A database from an earlier run says the commands were synced, but this local Discord is
     new and knows none: forget the synced tree, so the bot registers its commands on start."""
-    try:
-        database = await Database.open(path)
-    except DatabaseTooNewError as exc:
-        raise LaunchError(str(exc)) from None
+    database = await Database.open(path)
     try:
         await AppStateRepository(database).set(scope_key(None), "")
     finally:
@@ -205,8 +203,6 @@ class Sandbox:
         """Start the bot and wait until it is connected; each ERROR line of its log is passed
         to `on_error_line`."""
         emulator = self.thread.emulator
-        if self.database.exists():
-            asyncio.run(forget_synced_tree(self.database))
         env = bot_environment(self.settings, self.options, emulator.api_base,
                               emulator.gateway_url, self.database, emulator.cdn.base)
         self.bot = BotProcess(env, self.log_path, verbose=self.options.verbose,

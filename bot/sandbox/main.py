@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import sys
@@ -9,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.db import DatabaseSetupError
 from bot.sandbox import language as lang
-from bot.sandbox.launcher import LaunchError, LaunchOptions, Sandbox
+from bot.sandbox.launcher import LaunchError, LaunchOptions, Sandbox, prepare_database
 from bot.sandbox.output import Output
 from bot.sandbox.session import Session
 from bot.settings import Settings
@@ -62,6 +64,12 @@ def run(args: Any, settings: Settings, *, stdin: TextIO | None = None,
                 print(f"rocky-bot sandbox: {name}, {problem}", file=stderr)
             return EXIT_FAILED
 
+    if options.db is not None:
+        try:
+            asyncio.run(prepare_database(options.db.expanduser().resolve()))
+        except DatabaseSetupError as exc:
+            print(f"rocky-bot sandbox --db: {exc}", file=stderr)
+            return EXIT_USAGE
     output = Output(stdout, errors=stderr)
     with _signals_stop_cleanly():
         def to_errors(line: str) -> None:

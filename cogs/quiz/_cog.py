@@ -91,11 +91,13 @@ class Quiz(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.daily_posters.pop("question", None)
         await self.cards.close()
-        if self._recovery is not None:
-            self._recovery.cancel()
-        for runner in list(self.runners.values()):
-            if runner.task is not None:
-                runner.task.cancel()
+        stopping = [task for task in (self._recovery,
+                                      *(runner.task for runner in self.runners.values()))
+                    if task is not None]
+        for task in stopping:
+            task.cancel()  # a game stays running in the database and resumes on the next start
+        # Wait for them to unwind, so that none writes after the database closes.
+        await asyncio.gather(*stopping, return_exceptions=True)
 
     async def post_daily_question(self, guild_id: int, channel: discord.abc.Messageable,
                                   day: dt.date) -> None:

@@ -56,7 +56,7 @@ class BotProcess:
         return self
 
     def launch(self) -> BotProcess:
-        """Start the process without waiting for it to be ready (several at once)."""
+        """Start the process and return at once (several at once, or to stop it mid start-up)."""
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
