@@ -22,6 +22,7 @@ from bot.core.error_handler import RockyView
 from bot.db.repositories.schedule import ScheduleRepository
 from bot.domain.config import GuildConfig
 from bot.domain.films import FILMS
+from bot.domain.leaderboard import BoardRow
 from bot.domain.schedule import (
     CATCH_UP_WINDOW,
     KINDS,
@@ -35,7 +36,9 @@ from bot.domain.schedule import (
     timezone_names,
 )
 from bot.errors import Conflict, InvalidInput, UserFacingError
+from bot.ui.cards import CardRenderer, ChampionCard, avatar_url
 from bot.ui.embeds import PHILLY_BLUE, safe
+from bot.ui.quiz import champion_layout
 from cogs.daily_posts import join_names, missing_permissions
 
 try:  # the quiz feature owns the leaderboard; /config only asks it to start a new season
@@ -78,6 +81,24 @@ def require_postable(channel: discord.abc.GuildChannel, me: discord.Member) -> N
 def require_real_role(role: discord.Role) -> None:
     if role.is_default():
         raise InvalidInput("Pick a role, not @everyone.")
+
+
+def require_belt_movable(role: discord.Role, me: discord.Member) -> None:
+    """The bot can give and take the belt role: Manage Roles, and the role below its own."""
+    require_real_role(role)
+    if role.managed:
+        raise InvalidInput(f"{role.mention} belongs to an integration, so nobody can hand it "
+                           "over: pick a role you made.")
+    if me.guild.owner_id == me.id:
+        return
+    if not me.guild_permissions.manage_roles:
+        raise InvalidInput(f"I can't hand over {role.mention}: I'm missing Manage Roles. Grant "
+                           "it to my role in Server Settings → Roles, then try again.")
+    if role >= me.top_role:
+        raise InvalidInput(f"I can't hand over {role.mention}: it is at or above my highest "
+                           "role, and Discord only lets me give roles below it. In Server "
+                           f"Settings → Roles, drag my role above {role.mention}, then try "
+                           "again.")
 
 
 def timezone_choices(typed: str) -> list[Choice[str]]:
@@ -151,6 +172,8 @@ def config_embed(guild: discord.Guild, config: GuildConfig, states: dict[str, Po
     embed.add_field(name="Quiz defaults", inline=False,
                     value=f"{config.quiz_questions} questions, {config.quiz_seconds} s each")
     films = [f for f in FILMS if f in config.enabled_films]
+    embed.add_field(name="Title belt", inline=False, value=role_text(
+        guild, config.belt_role_id, "none: choose a role with /config belt-role"))
     embed.add_field(name="Films on (spoiler gating)", inline=False,
                     value="all nine" if len(films) == len(FILMS) else ", ".join(films))
     return embed
@@ -241,6 +264,11 @@ class Config(commands.Cog):
     def __init__(self, bot: RockyBot) -> None:
         self.bot = bot
         self.schedule = ScheduleRepository(bot.db)
+        self.cards: CardRenderer | None = None  # the champion card, drawn off the loop
+
+    async def cog_unload(self) -> None:
+        if self.cards is not None:
+            await self.cards.close()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         require_admin(interaction)  # every /config subcommand, whatever the client allowed
@@ -365,6 +393,24 @@ class Config(commands.Cog):
         await self._reply(interaction, f"Quiz games now default to {config.quiz_questions} "
                                        f"questions, {config.quiz_seconds} seconds each.")
 
+    @config.command(name="belt-role",
+                    description="The title belt: a role that moves to each season's champion")
+    @app_commands.describe(role="The champion's role; leave empty to stop handing one over")
+    async def belt_role(self, interaction: discord.Interaction,
+                        role: discord.Role | None = None) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        if role is None:
+            await self.bot.guild_config.update(guild.id, belt_role_id=None)
+            await self._reply(interaction, "No title belt: seasons end without handing over a "
+                                           "role (whoever has it keeps it).")
+            return
+        require_belt_movable(role, guild.me)
+        await self.bot.guild_config.update(guild.id, belt_role_id=role.id)
+        await self._reply(interaction, f"{role.mention} is the title belt: when a season ends "
+                                       "(/config leaderboard-reset) it moves from the last "
+                                       "champion to the season's top scorer.")
+
     @config.command(name="moderator-role", description="The role that reviews fact submissions")
     @app_commands.describe(role="The moderators' role; leave empty for Manage Messages only")
     async def moderator_role(self, interaction: discord.Interaction,
@@ -419,15 +465,87 @@ class Config(commands.Cog):
         await interaction.response.send_message(question, view=view, ephemeral=True)
 
     async def _start_new_season(self, interaction: discord.Interaction) -> str:
-        assert interaction.guild_id is not None
+        guild = interaction.guild
+        assert guild is not None
         if QuizRepository is None:
             raise Conflict("The quiz feature is not installed on this bot, so there is no "
                            "leaderboard to reset.")
-        season = await QuizRepository(self.bot.db, self.bot.clock).start_new_season(
-            interaction.guild_id)
-        log.info("server %s started quiz season %s", interaction.guild_id, season)
-        return (f"Done: the standings so far are archived, and season {season} starts now "
+        config = await self.bot.guild_config.get(guild.id)
+        belt = guild.get_role(config.belt_role_id) if config.belt_role_id else None
+        if belt is not None:  # checked before anything changes: nothing is left half done
+            require_belt_movable(belt, guild.me)
+        repo = QuizRepository(self.bot.db, self.bot.clock)
+        holder = await repo.leaderboards.last_champion_id(guild.id)
+        season = await repo.start_new_season(guild.id)
+        champion = await repo.leaderboards.champion(guild.id, season - 1)
+        log.info("server %s started quiz season %s", guild.id, season)
+        text = (f"Done: the standings so far are archived, and season {season} starts now "
                 "with an empty leaderboard.")
+        if champion is None:
+            text += f" Nobody scored in season {season - 1}, so it has no champion."
+        worn = None
+        if belt is not None:
+            worn, note = await self._move_belt(guild, belt, holder,
+                                               champion.user_id if champion else None)
+            text += note
+        elif config.belt_role_id is not None:
+            text += (" The title belt's role was deleted, so no role moved: choose another with "
+                     "/config belt-role.")
+        if champion is not None:
+            text += await self._post_champion(interaction, guild, config, champion, season - 1,
+                                              worn)
+        return text
+
+    async def _move_belt(self, guild: discord.Guild, belt: discord.Role, holder: int | None,
+                         champion: int | None) -> tuple[str | None, str]:
+        """Take the belt from the last champion and give it to the new one. Returns the belt's
+        mention if the champion wears it now, and a sentence for the admin."""
+        reason = "Rocky bot: the title belt moves to the season's champion"
+        try:
+            if holder is not None and holder != champion:
+                try:
+                    await self.bot.http.remove_role(guild.id, holder, belt.id, reason=reason)
+                except discord.NotFound:
+                    pass  # the last champion left the server: nothing to take back
+            if champion is None:
+                return None, f" {belt.mention} went to nobody."
+            try:
+                await self.bot.http.add_role(guild.id, champion, belt.id, reason=reason)
+            except discord.NotFound:
+                return None, (" The champion has left the server, so nobody wears "
+                              f"{belt.mention}.")
+        except discord.Forbidden:  # the roles changed since the check a moment ago
+            log.warning("server %s: Discord refused to move the belt role", guild.id)
+            return None, (f" Discord refused to move {belt.mention}: give my role Manage Roles "
+                          "and drag it above the belt in Server Settings → Roles.")
+        return belt.mention, f" {belt.mention} now belongs to <@{champion}>."
+
+    async def _post_champion(self, interaction: discord.Interaction, guild: discord.Guild,
+                             config: GuildConfig, champion: BoardRow, season: int,
+                             belt: str | None) -> str:
+        """The champion card, in the channel of the reset or else the daily question's."""
+        places = [interaction.channel, guild.get_channel(config.daily_question_channel_id or 0)]
+        channel = next((c for c in places if isinstance(c, discord.TextChannel)
+                        and not missing_permissions(c, guild.me)
+                        and c.permissions_for(guild.me).attach_files), None)
+        if channel is None:
+            return (" I couldn't post the champion card: let me send messages, embed links and "
+                    "attach files here or in the daily question's channel.")
+        try:
+            member: discord.Member | None = await guild.fetch_member(champion.user_id)
+        except discord.NotFound:
+            member = None
+        if self.cards is None:
+            self.cards = CardRenderer()
+        card = ChampionCard(champion.display_name, avatar_url(member) if member else None,
+                            guild.name, season, champion.points, champion.correct,
+                            champion.answered)
+        await channel.send(view=champion_layout(champion.display_name, season, champion.points,
+                                                champion.correct, champion.answered,
+                                                card.file_name, belt),
+                           file=await self.cards.file(card),
+                           allowed_mentions=discord.AllowedMentions.none())
+        return f" The champion card is up in {channel.mention}."
 
     async def _reset_settings(self, interaction: discord.Interaction) -> str:
         assert interaction.guild_id is not None

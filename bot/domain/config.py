@@ -23,6 +23,7 @@ class GuildConfig:
     daily_ping_role_id: int | None = None
     quiz_questions: int = 5
     quiz_seconds: int = 20
+    belt_role_id: int | None = None  # the title belt: moves to each season's champion
     enabled_films: frozenset[str] = frozenset(FILMS)
 
 

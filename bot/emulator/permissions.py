@@ -18,8 +18,10 @@ VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 MANAGE_MESSAGES = 1 << 13
 EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 MENTION_EVERYONE = 1 << 17
+MANAGE_ROLES = 1 << 28
 USE_APPLICATION_COMMANDS = 1 << 31
 SEND_MESSAGES_IN_THREADS = 1 << 38
 
@@ -66,3 +68,20 @@ def channel_permissions(guild: Guild, channel: Channel, member: Member) -> int:
     if not perms & VIEW_CHANNEL:
         return 0  # a channel you cannot see grants nothing
     return perms
+
+
+def top_position(guild: Guild, member: Member) -> int:
+    """The position of the member's highest role (0: @everyone only)."""
+    return max((guild.roles[r].position for r in member.roles if r in guild.roles), default=0)
+
+
+def role_refusal(guild: Guild, member: Member, role_id: int) -> str | None:
+    """Why `member` may not give or take the role (Discord's checks), or None if they may:
+    Manage Roles, and the role strictly below their highest one (the owner may do anything)."""
+    if member.user.id == guild.owner_id:
+        return None
+    if not base_permissions(guild, member) & MANAGE_ROLES:
+        return "Missing Permissions"
+    if guild.roles[role_id].position >= top_position(guild, member):
+        return "Missing Permissions"  # Discord's code for a role at or above one's own too
+    return None

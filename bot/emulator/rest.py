@@ -23,6 +23,7 @@ from bot.emulator.permissions import (
     SEND_MESSAGES,
     VIEW_CHANNEL,
     channel_permissions,
+    role_refusal,
 )
 from bot.emulator.records import (
     APPLICATION_COMMAND,
@@ -124,6 +125,8 @@ class RestApi(EmulatorState):
         r.add_get(f"{base}/channels/{{cid}}", self._get_channel, name="channel_get")
         r.add_post(f"{base}/users/@me/channels", self._create_dm, name="dm_create")
         r.add_get(f"{base}/guilds/{{guild}}/members/{{user}}", self._get_member, name="member_get")
+        r.add_route("*", f"{base}/guilds/{{guild}}/members/{{user}}/roles/{{role}}",
+                    self._member_role, name="member_role")
 
     # -- REST: identity and commands -------------------------------------------------------
     async def _get_me(self, request: web.Request) -> web.Response:
@@ -466,6 +469,36 @@ class RestApi(EmulatorState):
         if member is None:
             return _error(404, 10007, "Unknown Member")
         return _json(payloads.member(member))
+
+    async def _member_role(self, request: web.Request) -> web.Response:
+        """PUT gives a member a role, DELETE takes it (204 either way, also when nothing
+        changes), with Discord's checks: Manage Roles and a role below the bot's highest."""
+        if request.method not in ("PUT", "DELETE"):
+            raise web.HTTPNotFound()
+        guild = self.guilds.get(int(request.match_info["guild"]))
+        if guild is None:
+            return _error(404, 10004, "Unknown Guild")
+        limited = self._limited("member_role", str(guild.id))
+        if isinstance(limited, web.Response):
+            return limited
+        member = guild.members.get(int(request.match_info["user"]))
+        if member is None:
+            return _error(404, 10007, "Unknown Member")
+        role_id = int(request.match_info["role"])
+        if role_id not in guild.roles or role_id == guild.id:
+            return _error(404, 10011, "Unknown Role")
+        refusal = role_refusal(guild, self.bot_member(guild), role_id)
+        if refusal:
+            return _error(403, 50013, refusal)
+        has = role_id in member.roles
+        if request.method == "PUT" and not has:
+            member.roles.append(role_id)
+        elif request.method == "DELETE" and has:
+            member.roles.remove(role_id)
+        else:
+            return web.Response(status=204, headers=limited)
+        await self._notify("member_update", member)
+        return web.Response(status=204, headers=limited)
 
 
 BEARER_ROUTES = frozenset({"users_me", "users_me_guilds", "oauth2_me"})

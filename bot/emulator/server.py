@@ -200,6 +200,23 @@ class Emulator(RestApi, MemberActions):
         self.users.setdefault(member.user.id, member.user)
         guild.members[member.user.id] = member
 
+    async def update_role(self, guild: Guild, role: Role, *, permissions: int | None = None,
+                          position: int | None = None) -> None:
+        """Change a role as an admin would (GUILD_ROLE_UPDATE); a new position shifts the roles
+        in between, as dragging it in the role list does."""
+        if permissions is not None:
+            role.permissions = permissions
+        if position is not None and position != role.position:
+            step = -1 if position > role.position else 1
+            low, high = sorted((role.position, position))
+            for other in guild.roles.values():
+                if other is not role and other.id != guild.id and low <= other.position <= high:
+                    other.position += step
+            role.position = position
+        for changed in guild.roles.values():
+            await self.gateway.dispatch("GUILD_ROLE_UPDATE",
+                                        {"guild_id": str(guild.id), "role": payloads.role(changed)})
+
     def bot_member(self, guild: Guild) -> Member:
         return guild.members[self.bot_user.id]
 

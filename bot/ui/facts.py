@@ -98,12 +98,31 @@ def filters_of(match: re.Match[str]) -> tuple[str | None, str | None]:
     return _unindex(match["film"], FILM_TAGS), _unindex(match["topic"], TOPICS)
 
 
-def fact_view(film: str | None, topic: str | None) -> discord.ui.View:
-    """Another fact with the same filters; the filters ride in the custom id."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(RoutedButton(
+def fact_layout(fact: PoolFact, film: str | None, topic: str | None,
+                *, title: str = "Rocky trivia") -> discord.ui.LayoutView:
+    """/fact random in Components V2: the fact, its details one per line (`**Name:** value`),
+    its id, and "Another fact" with the same filters (they ride in the custom id, so the button
+    works after a restart)."""
+    text = safe(fact.text) if fact.submitted else fact.text
+    details = [("Film", ", ".join(fact.films))]
+    if fact.topics:
+        details.append(("Topic", ", ".join(fact.topics)))
+    if fact.submitted:
+        details.append(("Submitted by", safe(fact.credit) if fact.credit else FORMER_MEMBER))
+        details.append(("Source", safe(fact.source) if fact.source else "none given"))
+    else:
+        details.append(("Source", f"[where this is documented]({fact.source})"))
+    row: discord.ui.ActionRow = discord.ui.ActionRow()
+    row.add_item(RoutedButton(
         label="Another fact", style=discord.ButtonStyle.primary, emoji="🥊",
         custom_id=f"fact:another:{_index(film, FILM_TAGS)}:{_index(topic, TOPICS)}"))
+    view = discord.ui.LayoutView(timeout=None)
+    view.add_item(discord.ui.Container(
+        discord.ui.TextDisplay(f"### {title}\n{text}"),
+        discord.ui.Separator(),
+        discord.ui.TextDisplay("\n".join(f"**{name}:** {value}" for name, value in details)),
+        discord.ui.TextDisplay(f"-# Fact {fact.id}"),
+        row, accent_colour=ROCKY_RED))
     return view
 
 

@@ -203,6 +203,23 @@ def stats_layout(stats: MemberStats, today: date, card: str) -> discord.ui.Layou
     ], ROCKY_RED)
 
 
+def champion_layout(name: str, season: int, points: int, correct: int, answered: int,
+                    card: str, belt: str | None) -> discord.ui.LayoutView:
+    """A season's end: the champion card (attachment `card`), and who wears the belt now
+    (`belt`, a role mention: the message is sent with no mentions allowed)."""
+    title = f"### 🏆 Season {season} champion: {safe(name)}"
+    footer = f"{safe(name)} wears {belt} now." if belt else "Yo Adrian, we did it!"
+    return _layout([
+        discord.ui.TextDisplay(title),
+        discord.ui.MediaGallery(discord.MediaGalleryItem(
+            f"attachment://{card}",
+            description=_alt_text([f"Season {season} champion: {safe(name)[:NAME_IN_ALT_TEXT]}",
+                                   f"Points: {points}",
+                                   f"Right answers: {correct} of {answered}"]))),
+        discord.ui.TextDisplay(f"-# {footer} A new season starts now: the board is empty."),
+    ], CHAMPION_GOLD)
+
+
 def _alt_text(lines: list[str]) -> str:
     return _lines_within(lines, ALT_TEXT_LIMIT)
 

@@ -45,7 +45,7 @@ from bot.ui.facts import (
     daily_view,
     decider_of,
     fact_embed,
-    fact_view,
+    fact_layout,
     filters_of,
     form_values,
     mine_embed,
@@ -121,8 +121,7 @@ class Facts(commands.Cog):
                          topic: str | None) -> None:
         guild_id = _guild_id(interaction)
         fact = await self.pool.draw(guild_id, interaction.channel_id or 0, film, topic)
-        await interaction.response.send_message(embed=fact_embed(fact),
-                                                view=fact_view(film, topic))
+        await interaction.response.send_message(view=fact_layout(fact, film, topic))
 
     @random_fact.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str

@@ -28,6 +28,7 @@ def _examples(gym):  # type: ignore[no-untyped-def]
         "quiz": {"questions": 7},
         "moderator-role": {"role": gym.roles["coaches"]},
         "review-channel": {"channel": gym.channel("reviews")},
+        "belt-role": {},
         "films": {},
         "leaderboard-reset": {},
         "reset": {},
@@ -71,7 +72,9 @@ def test_manage_server_without_administrator_is_enough(gym):
 def test_show_lists_every_setting(gym):
     fields = gym.show()
     assert set(fields) == {"Daily posts", "Daily fact", "Daily quote", "Daily question",
-                           "Moderation", "Quiz defaults", "Films on (spoiler gating)"}
+                           "Moderation", "Quiz defaults", "Title belt",
+                           "Films on (spoiler gating)"}
+    assert fields["Title belt"] == "none: choose a role with /config belt-role"
     assert "3 hours" in fields["Daily posts"]  # the catch-up window is stated
 
 

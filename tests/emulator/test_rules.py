@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from bot.emulator import Emulator
+from bot.emulator.permissions import MANAGE_ROLES
 from bot.emulator.ratelimit import Limit
 from bot.emulator.records import EmulatorError
 
@@ -113,3 +114,38 @@ async def test_channel_posts_are_rate_limited_with_discords_headers(emu, http):
 async def test_unknown_routes_are_recorded(emu, http):
     await http.get("/api/v10/no/such/route", headers={"Authorization": TOKEN})
     assert any("unknown route" in v for v in emu.violations)
+
+
+async def test_member_roles_need_manage_roles_and_a_role_below_the_bots(emu, http):
+    guild = next(iter(emu.guilds.values()))
+    alice = _alice(emu)
+    belt = emu.add_role(guild, "Champion")
+    url = f"/api/v10/guilds/{guild.id}/members/{alice.user.id}/roles/{belt.id}"
+
+    async def send(method):
+        response = await http.request(method, url, headers={"Authorization": TOKEN})
+        return response.status, (await response.json() if response.status != 204 else None)
+
+    # The bot has no Manage Roles: Discord's 403 and its code, and nothing changes.
+    assert await send("PUT") == (403, {"message": "Missing Permissions", "code": 50013})
+    assert alice.roles == []
+    # Manage Roles through a role below the belt: still refused (the hierarchy).
+    bot_role = emu.add_role(guild, "Rocky Bot", MANAGE_ROLES)
+    emu.bot_member(guild).roles.append(bot_role.id)
+    await emu.update_role(guild, bot_role, position=belt.position)  # the belt moves up
+    assert belt.position > bot_role.position
+    assert (await send("PUT"))[0] == 403 and alice.roles == []
+    # Above the belt: given, given again harmlessly, and taken.
+    await emu.update_role(guild, bot_role, position=belt.position)
+    assert bot_role.position > belt.position
+    assert await send("PUT") == (204, None) and alice.roles == [belt.id]
+    assert await send("PUT") == (204, None) and alice.roles == [belt.id]
+    assert await send("DELETE") == (204, None) and alice.roles == []
+    # Unknown member or role: Discord's 404s.
+    response = await http.put(f"/api/v10/guilds/{guild.id}/members/1/roles/{belt.id}",
+                              headers={"Authorization": TOKEN})
+    assert response.status == 404 and (await response.json())["code"] == 10007
+    response = await http.put(
+        f"/api/v10/guilds/{guild.id}/members/{alice.user.id}/roles/{guild.id}",
+        headers={"Authorization": TOKEN})
+    assert response.status == 404 and (await response.json())["code"] == 10011

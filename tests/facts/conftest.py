@@ -78,8 +78,26 @@ def card_for(discord: Discord, mod: Member, label: str, *, channel: Channel | No
 
 
 def fact_id(message: Message) -> str:
-    """The id in the footer of a fact embed ("Fact f-r1-... [· date]")."""
-    return message.embeds[0]["footer"]["text"].split(" ")[1]
+    """The id of a fact: under a /fact random layout ("-# Fact f-r1-..."), or in the footer
+    of a daily fact's embed ("Fact f-r1-... · date")."""
+    if message.embeds:
+        return message.embeds[0]["footer"]["text"].split(" ")[1]
+    found = re.search(r"^-# Fact (\S+)$", message.text(), re.MULTILINE)
+    assert found, message.text()
+    return found[1]
+
+
+def fact_text(message: Message) -> str:
+    """The fact a /fact random layout shows: its first text display, under the heading."""
+    first = next(c for c in message.all_components() if c.get("type") == 10)
+    heading, _, text = first["content"].partition("\n")
+    assert heading == "### Rocky trivia", heading
+    return text
+
+
+def details(message: Message) -> dict[str, str]:
+    """A /fact random layout's details (its `**Name:** value` lines), by name."""
+    return dict(re.findall(r"^\*\*([^*]+):\*\* (.*)$", message.text(), re.MULTILINE))
 
 
 def dms_about(discord: Discord, who: Member, label: str) -> list[Message]:

@@ -14,8 +14,10 @@ from tests.facts.conftest import (
     answer_to,
     card_for,
     click,
+    details,
     dms_about,
     fact_id,
+    fact_text,
     label_of,
     read_rows,
     reply,
@@ -53,14 +55,14 @@ def fields(message: Message) -> dict[str, str]:
 
 
 # -- serving --------------------------------------------------------------------------------
-def test_a_random_fact_is_an_embed_with_film_topic_source_and_another_fact_button(discord, fan):
+def test_a_random_fact_is_a_layout_with_film_topic_source_and_another_fact_button(discord, fan):
     member, channel = fan(), new_channel(discord, "facts-random")
     first = reply(discord, member, "random", channel=channel)
     fact = FACTS[fact_id(first)]
-    embed = first.embeds[0]
-    assert not first.ephemeral and embed["description"] == fact.text
-    assert fields(first) == {"Film": ", ".join(fact.films), "Topic": ", ".join(fact.topics),
-                             "Source": f"[where this is documented]({fact.source})"}
+    assert first.flags & Message.COMPONENTS_V2 and not first.embeds
+    assert not first.ephemeral and fact_text(first) == fact.text
+    assert details(first) == {"Film": ", ".join(fact.films), "Topic": ", ".join(fact.topics),
+                              "Source": f"[where this is documented]({fact.source})"}
     answer = answer_to(discord, click(discord, member, first, label="Another fact"))
     assert not answer.ephemeral and answer.id != first.id
     assert fact_id(answer) != fact_id(first)
@@ -103,8 +105,8 @@ def test_submit_review_approve_then_served_with_credit_and_a_dm(discord, fan):
     assert "approved" in dm.content and dm.embeds[0]["description"] == text
     served = served_until(discord, fan(), label, new_channel(discord, "facts-credit"),
                           film="Franchise")
-    assert served.embeds[0]["description"] == text
-    assert fields(served)["Submitted by"] == author.display_name
+    assert fact_text(served) == text
+    assert details(served)["Submitted by"] == author.display_name
     assert discord.emu.violations == []
 
 

@@ -428,6 +428,42 @@ async def test_a_new_season_archives_the_standings_and_starts_an_empty_board(db,
     assert await repo.start_new_season(G) == 3
 
 
+async def test_each_finished_season_keeps_its_champion_for_the_belt(db, repo):
+    boards = repo.leaderboards
+    assert await boards.last_champion_id(G) is None  # no season ever ended
+    await _score(db, G, ALICE, 100)
+    await _score(db, G, BOB, 300)
+    await _score(db, G, CAROL, 0, correct=False)
+    assert await repo.start_new_season(G) == 2
+    champion = await boards.champion(G, 1)
+    assert (champion.user_id, champion.display_name, champion.points) == (BOB, "bob", 300)
+    assert (champion.answered, champion.correct) == (1, 1)
+    assert await boards.last_champion_id(G) == BOB
+    assert await boards.last_champion_id(G2) is None  # per server
+
+    # A season where only wrong answers were given has no champion: the belt goes to nobody.
+    await _score(db, G, CAROL, 0, correct=False, season=2)
+    assert await repo.start_new_season(G) == 3
+    assert await boards.champion(G, 2) is None
+    assert await boards.last_champion_id(G) is None
+    assert (await boards.champion(G, 1)).user_id == BOB  # the older title stays on record
+
+    # A tie on points goes to more right answers, as on the board.
+    await _score(db, G, ALICE, 200, season=3)
+    await _score(db, G, CAROL, 100, season=3)
+    await _score(db, G, CAROL, 100, season=3)
+    await _score(db, G, BOB, 200, correct=False, season=3)
+    assert await repo.start_new_season(G) == 4
+    assert (await boards.champion(G, 3)).user_id == CAROL
+    assert await boards.last_champion_id(G) == CAROL
+
+    # A champion who deletes their data leaves no trace in the record.
+    await db.execute_write("DELETE FROM members WHERE guild_id = $1 AND user_id = $2", (G, CAROL))
+    assert await boards.champion(G, 3) is None
+    assert raw(db, "SELECT COUNT(*) FROM quiz_season_champions WHERE user_id = $1",
+               (CAROL,)) == [(0,)]
+
+
 async def test_deleting_a_member_removes_their_quiz_data_and_keeps_the_game(db, repo):
     game = await new_game(repo)
     await open_round(repo, game)

@@ -190,7 +190,7 @@ def test_a_server_never_reads_or_changes_another_servers_data(servers):
                                                   channel=home.channel("trivia")))
         assert record.answered, (name, sub, discord.emu.violations)
         message = discord.emu.message(record.original_message_id)
-        outputs.append(message.content + repr(message.embeds))
+        outputs.append(message.content + repr(message.embeds) + message.text())
     seen = " ".join(outputs)
     for stranger in ("zelda", "quincy"):
         assert stranger not in seen, f"{stranger} of another server shows up here"

@@ -194,8 +194,38 @@ class LeaderboardRepository:
             await conn.execute(
                 "UPDATE quiz_seasons SET ended_at = $1 WHERE guild_id = $2 AND season = $3",
                 (now.isoformat(), guild_id, current))
+            # Its champion: the top scorer (the board's order), nobody when nobody scored.
+            await conn.execute(
+                "INSERT INTO quiz_season_champions (guild_id, season, user_id) "
+                "SELECT guild_id, season, user_id FROM quiz_season_totals "
+                "WHERE guild_id = $1 AND season = $2 AND points > 0 "
+                f"ORDER BY {_ORDER['points']} LIMIT 1", (guild_id, current))
             return await season_of(conn, guild_id, now)
         return await self._db.write(unit)
+
+    async def champion(self, guild_id: int, season: int) -> BoardRow | None:
+        """A finished season's champion with their final figures; None when nobody scored
+        (or the champion's data was deleted)."""
+        row = await self._db.fetch_one(
+            "SELECT c.user_id, m.display_name, t.points, t.answered, t.correct, t.best_streak "
+            "FROM quiz_season_champions c "
+            "JOIN members m ON m.guild_id = c.guild_id AND m.user_id = c.user_id "
+            "JOIN quiz_season_totals t ON t.guild_id = c.guild_id AND t.season = c.season "
+            "AND t.user_id = c.user_id WHERE c.guild_id = $1 AND c.season = $2",
+            (guild_id, season))
+        if row is None:
+            return None
+        return BoardRow(1, int(row["user_id"]), row["display_name"], int(row["points"]),
+                        int(row["answered"]), int(row["correct"]), int(row["best_streak"]))
+
+    async def last_champion_id(self, guild_id: int) -> int | None:
+        """Who holds the belt: the champion of the last finished season (None if nobody)."""
+        value = await self._db.fetch_value(
+            "SELECT c.user_id FROM quiz_seasons s LEFT JOIN quiz_season_champions c "
+            "ON c.guild_id = s.guild_id AND c.season = s.season "
+            "WHERE s.guild_id = $1 AND s.ended_at IS NOT NULL ORDER BY s.season DESC LIMIT 1",
+            (guild_id,))
+        return None if value is None else int(value)
 
     async def seasons(self, guild_id: int) -> list[tuple[int, str, str | None]]:
         rows = await self._db.fetch_all(

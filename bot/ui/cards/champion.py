@@ -1,7 +1,7 @@
 """The season champion card: the winner of a finished season, as a fight poster.
 
-Nothing posts it yet: handing over the title belt at a season's end needs a stored belt role
-(issue 16, item 4). The card is ready for it.
+Posted at each season's end (/config leaderboard-reset), when the title belt moves to the
+champion (cogs/config.py).
 """
 
 from __future__ import annotations
