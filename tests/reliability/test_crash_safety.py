@@ -64,7 +64,10 @@ def test_kill_9_during_bursts_loses_no_acknowledged_answer(crashing):
                     for _ in range(BURST)]
 
         records = discord.call(burst())
-        time.sleep(rng.uniform(0.0, 0.06))  # a random moment inside the burst
+        # A random moment inside the burst, once the first answers are being acknowledged (on a
+        # busy machine, or PostgreSQL, the first commit may take longer than the whole window).
+        discord.call(emu.wait_for(lambda sent=records: any(r.answered for r in sent), 10))
+        time.sleep(rng.uniform(0.0, 0.03))
         bot.proc.kill()  # SIGKILL: no shutdown code runs
         bot.proc.wait()
         these = {r.id for r in records if r.answered and emu.message(
