@@ -125,6 +125,11 @@ class Emulator(RestApi, MemberActions):
         await self.cdn.start(host)
 
     async def stop(self) -> None:
+        # Stop listening first: a bot told below to reconnect must be refused at once, not
+        # accepted by a server on its way down and then left without an answer for a minute.
+        if self._runner is not None:
+            for site in list(self._runner.sites):
+                await site.stop()
         for session in list(self.gateway.sessions.values()):
             if session.connection is not None:
                 await session.connection.ws.close(code=1001)
