@@ -6,6 +6,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,9 +31,11 @@ BROAD_PING = "pinged without being named in allowed_mentions"
 class Discord:
     """A synchronous handle on an emulator running in its own thread."""
 
-    def __init__(self, heartbeat_ms: int = 1000) -> None:
-        # A short heartbeat so a silently dropped socket is noticed quickly.
-        self.thread = EmulatorThread(lambda: Emulator(heartbeat_interval_ms=heartbeat_ms))
+    def __init__(self, heartbeat_ms: int = 1000, **emulator_options: Any) -> None:
+        # A short heartbeat so a silently dropped socket is noticed quickly. Other options go
+        # to Emulator, e.g. sharding=ShardingRules(...) or oauth2=OAuth2App(...).
+        self.thread = EmulatorThread(
+            lambda: Emulator(heartbeat_interval_ms=heartbeat_ms, **emulator_options))
         self.emu = self.thread.start()
         ALL_EMULATORS.append(self.emu)
         self.world: DemoWorld = self.thread.do(lambda: build_demo(self.emu))

@@ -45,9 +45,12 @@ def build_demo(emulator: Emulator, name: str = "Rocky Fan Club") -> DemoWorld:
     return DemoWorld(guild, moderator_role, admin_role, members)
 
 
-def build_many_guilds(emulator: Emulator, count: int, channels_each: int = 20) -> list[Guild]:
-    """Many servers, for start-up and memory measurements."""
+def build_many_guilds(emulator: Emulator, count: int, channels_each: int = 20, *,
+                      shard_count: int | None = None) -> list[Guild]:
+    """Many servers, for start-up and memory measurements; with `shard_count`, server i on
+    shard i % shard_count, so that every shard gets its share."""
     return [
-        emulator.add_guild(f"Server {i}", channels=[f"channel-{c}" for c in range(channels_each)])
+        emulator.add_guild(f"Server {i}", channels=[f"channel-{c}" for c in range(channels_each)],
+                           shard=(i % shard_count, shard_count) if shard_count else None)
         for i in range(count)
     ]

@@ -1,4 +1,4 @@
-"""Gateway v10: HELLO, heartbeats, IDENTIFY/RESUME with replay, and faults on request."""
+"""Gateway v10: HELLO, heartbeats, IDENTIFY/RESUME with replay, shards, and faults on request."""
 
 from __future__ import annotations
 
@@ -13,6 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from bot.emulator.sharding import (
+    CLOSE_INVALID_SHARD,
+    InvalidShard,
+    Shard,
+    ShardGate,
+    ShardingRules,
+    covers,
+    guild_of,
+    parse_shard,
+)
 
 try:  # zstd-stream only when the client could ask for it
     import zstandard
@@ -35,6 +46,11 @@ class Session:
     )
     connection: Connection | None = None
     intents: int = 0
+    shard: Shard | None = None  # (shard_id, shard_count); None: unsharded, gets everything
+
+    @property
+    def shard_id(self) -> int | None:
+        return self.shard[0] if self.shard else None
 
 
 class Connection:
@@ -74,18 +90,32 @@ class Connection:
         return True
 
 
+ReadyDispatches = Callable[[str, dict[str, Any], Shard | None], list[tuple[str, dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An IDENTIFY the gateway refused by closing the socket with `code`."""
+
+    code: int
+    reason: str
+    shard: Any  # as the client sent it (possibly malformed)
+
+
 class Gateway:
-    """Owns the sessions. `on_ready_payloads` returns the READY + GUILD_CREATE dispatches."""
+    """Owns the sessions. `ready_dispatches(session_id, identify, shard)` returns the READY and
+    GUILD_CREATE dispatches for a new session on `shard`."""
 
     def __init__(
         self,
         *,
         heartbeat_interval_ms: int,
         resume_url: Callable[[], str],
-        ready_dispatches: Callable[[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]],
+        ready_dispatches: ReadyDispatches,
         check_token: Callable[[str], bool],
         on_change: Callable[[str], Awaitable[None]] | None = None,
-        on_delivered: Callable[[dict[str, Any]], None] | None = None,
+        on_delivered: Callable[[Session, dict[str, Any]], None] | None = None,
+        shard_gate: ShardGate | None = None,
     ) -> None:
         self._on_change = on_change
         self._on_delivered = on_delivered
@@ -93,7 +123,9 @@ class Gateway:
         self._resume_url = resume_url
         self._ready_dispatches = ready_dispatches
         self._check_token = check_token
+        self.shard_gate = shard_gate or ShardGate(ShardingRules(), lambda: ())
         self.sessions: dict[str, Session] = {}
+        self.refusals: list[Refusal] = []
         self.refuse_connections = False
         self.identifies = 0
         self.resumes = 0
@@ -113,42 +145,57 @@ class Gateway:
         """The newest session (connected or waiting to resume)."""
         return next(reversed(self.sessions.values()), None)
 
+    def shard_session(self, shard_id: int) -> Session | None:
+        """The newest session on shard `shard_id` (connected or waiting to resume)."""
+        return next((s for s in reversed(self.sessions.values()) if s.shard_id == shard_id), None)
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> bool:
-        """Send an event to the bot's session (buffered for RESUME). False if no session."""
-        session = self.current_session
-        if session is None:
-            return False
+        """Send an event to the session of its server's shard (direct messages: shard 0;
+        unsharded: the one session), buffered for RESUME. False if no session takes it."""
+        guild_id = guild_of(event, data)
+        targets = [s for s in self.sessions.values() if covers(s.shard, guild_id)]
+        for session in targets:
+            await self._dispatch_to(session, event, data)
+        return bool(targets)
+
+    async def _dispatch_to(self, session: Session, event: str, data: dict[str, Any]) -> None:
         session.seq += 1
         payload = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
         session.buffer.append((session.seq, payload))
         if session.connection is not None:
-            await self._send_dispatch(session.connection, payload)
-        return True
+            await self._send_dispatch(session, session.connection, payload)
 
-    async def _send_dispatch(self, conn: Connection, payload: dict[str, Any]) -> None:
+    async def _send_dispatch(self, session: Session, conn: Connection,
+                             payload: dict[str, Any]) -> None:
         if await conn.send(payload) and self._on_delivered is not None:
-            self._on_delivered(payload)
+            self._on_delivered(session, payload)
 
-    # -- faults ------------------------------------------------------------------------------
-    async def close_with(self, code: int) -> None:
-        session = self.live_session
+    # -- faults (on the first connected session, or on shard `shard_id`'s) ------------------
+    def _live(self, shard_id: int | None) -> Session | None:
+        if shard_id is None:
+            return self.live_session
+        session = self.shard_session(shard_id)
+        return session if session is not None and session.connection is not None else None
+
+    async def close_with(self, code: int, *, shard_id: int | None = None) -> None:
+        session = self._live(shard_id)
         if session and session.connection:
             await session.connection.ws.close(code=code, message=b"emulator fault")
 
-    async def send_reconnect(self) -> None:
-        session = self.live_session
+    async def send_reconnect(self, *, shard_id: int | None = None) -> None:
+        session = self._live(shard_id)
         if session and session.connection:
             await session.connection.send({"op": OP_RECONNECT, "d": None})
 
-    async def invalidate_session(self) -> None:
-        session = self.live_session
+    async def invalidate_session(self, *, shard_id: int | None = None) -> None:
+        session = self._live(shard_id)
         if session and session.connection:
             connection = session.connection
             del self.sessions[session.session_id]
             await connection.send({"op": OP_INVALID_SESSION, "d": False})
 
-    async def drop_silently(self) -> None:
-        session = self.live_session
+    async def drop_silently(self, *, shard_id: int | None = None) -> None:
+        session = self._live(shard_id)
         if session and session.connection:
             session.connection.black_hole = True
 
@@ -195,19 +242,42 @@ class Gateway:
         if not self._check_token(data.get("token", "")):
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return None
+        try:
+            shard = parse_shard(data.get("shard"))
+        except InvalidShard as exc:
+            return await self._refuse(conn, CLOSE_INVALID_SHARD, "Invalid shard.", data, exc)
+        refusal = self.shard_gate.refusal(shard)
+        if refusal is not None:
+            return await self._refuse(conn, *refusal, data)
+        self.shard_gate.started(shard)
         self.identifies += 1
-        session = Session(session_id=secrets.token_hex(16), intents=data.get("intents", 0))
-        # A fresh IDENTIFY replaces older sessions: Discord would time them out.
-        self.sessions.clear()
+        session = Session(session_id=secrets.token_hex(16), intents=data.get("intents", 0),
+                          shard=shard)
+        self._drop_replaced_sessions(shard)
         self.sessions[session.session_id] = session
         session.connection = conn
-        for event, event_data in self._ready_dispatches(session.session_id, data):
+        for event, event_data in self._ready_dispatches(session.session_id, data, shard):
             if event == "READY":
                 event_data["resume_gateway_url"] = self._resume_url()
-            await self.dispatch(event, event_data)
+            await self._dispatch_to(session, event, event_data)
         self.connected.set()
         await self._changed("identify")
         return session
+
+    def _drop_replaced_sessions(self, shard: Shard | None) -> None:
+        """A fresh IDENTIFY replaces the sessions it takes over: Discord would time them out.
+        Unsharded, that is every session (as always); on a shard, the older session of the same
+        shard, an unsharded one, and any with another shard count (the bot re-sharded)."""
+        for session_id, old in list(self.sessions.items()):
+            if (shard is None or old.shard is None or old.shard[0] == shard[0]
+                    or old.shard[1] != shard[1]):
+                del self.sessions[session_id]
+
+    async def _refuse(self, conn: Connection, code: int, reason: str, data: dict[str, Any],
+                      detail: Exception | None = None) -> None:
+        self.refusals.append(Refusal(code, str(detail or reason), data.get("shard")))
+        await conn.ws.close(code=code, message=reason.encode())
+        await self._changed("refused")
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> Session | None:
         session = self.sessions.get(data.get("session_id") or "")
@@ -222,7 +292,7 @@ class Gateway:
         seq = data.get("seq") or 0
         for event_seq, payload in list(session.buffer):
             if event_seq > seq:
-                await self._send_dispatch(conn, payload)
+                await self._send_dispatch(session, conn, payload)
         session.connection = conn
         session.seq += 1
         resumed = {"op": OP_DISPATCH, "t": "RESUMED", "s": session.seq, "d": {}}

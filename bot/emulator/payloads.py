@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.emulator.model import Channel, Guild, Member, Message, Role, User
-from bot.emulator.permissions import channel_permissions
+from bot.emulator.permissions import base_permissions, channel_permissions
 
 ATTACHMENT_SIZE_LIMIT = 25 * 1024 * 1024
 GROUP_DM = 3
@@ -123,6 +123,23 @@ def guild_create(g: Guild, bot_member: Member) -> dict[str, Any]:
         "system_channel_flags": 0,
         "afk_timeout": 300,
     }
+
+
+def user_guild(g: Guild, m: Member, *, with_counts: bool = False) -> dict[str, Any]:
+    """A server in `/users/@me/guilds`: `permissions` is the member's, as a string."""
+    data: dict[str, Any] = {
+        "id": str(g.id),
+        "name": g.name,
+        "icon": None,
+        "banner": None,
+        "owner": g.owner_id == m.user.id,
+        "permissions": str(base_permissions(g, m)),
+        "features": [],
+    }
+    if with_counts:
+        data["approximate_member_count"] = len(g.members)
+        data["approximate_presence_count"] = 0
+    return data
 
 
 def message(msg: Message, *, application_id: int | None = None) -> dict[str, Any]:

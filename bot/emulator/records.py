@@ -53,6 +53,7 @@ class InteractionRecord:
     choices: list[dict[str, Any]] | None = None
     rejected: list[str] = field(default_factory=list)  # answers Discord refused (late, twice...)
     deliveries: list[float] = field(default_factory=list)  # when it reached a live socket
+    delivered_on_shards: list[int | None] = field(default_factory=list)  # None: unsharded
     payload: dict[str, Any] = field(default_factory=dict, repr=False)  # as dispatched
     responded: asyncio.Event = field(default_factory=asyncio.Event)
 

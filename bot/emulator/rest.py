@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator import attachments, limits, payloads
+from bot.emulator import attachments, limits, oauth2, payloads
 from bot.emulator.model import (
     Channel,
     Member,
@@ -62,8 +62,10 @@ class RestApi:
             except ValueError:
                 body = raw.decode(errors="replace")
         request[JSON_BODY] = body
-        needs_auth = not request.path.startswith(("/api/v10/interactions/", "/api/v10/webhooks/"))
-        if needs_auth and not self._token_ok(request.headers.get("Authorization", "")):
+        needs_auth = not request.path.startswith(
+            ("/api/v10/interactions/", "/api/v10/webhooks/")
+        ) and request.path not in oauth2.PUBLIC_PATHS
+        if needs_auth and not self._authorized(request):
             response: web.StreamResponse = _error(401, 0, "401: Unauthorized")
         else:
             try:
@@ -78,6 +80,13 @@ class RestApi:
         )
         return response
 
+    def _authorized(self, request: web.Request) -> bool:
+        authorization = request.headers.get("Authorization", "")
+        if authorization.startswith("Bearer "):
+            # An OAuth2 access token opens only the routes that check its scopes themselves.
+            return request.match_info.route.name in BEARER_ROUTES
+        return self._token_ok(authorization)
+
     def _limited(self, route: str, major: str) -> web.Response | dict[str, str]:
         allowed, headers, retry_after = self.rate_limiter.hit(route, major)
         if allowed:
@@ -91,6 +100,8 @@ class RestApi:
         r = app.router
         base = "/api/v10"
         r.add_get(f"{base}/users/@me", self._get_me, name="users_me")
+        r.add_get(f"{base}/users/@me/guilds", self._get_my_guilds, name="users_me_guilds")
+        self.oauth2.add_routes(app)
         r.add_get(f"{base}/oauth2/applications/@me", self._get_application, name="application")
         r.add_get(f"{base}/gateway", self._get_gateway, name="gateway")
         r.add_get(f"{base}/gateway/bot", self._get_gateway, name="gateway_bot")
@@ -115,8 +126,24 @@ class RestApi:
 
     # -- REST: identity and commands -------------------------------------------------------
     async def _get_me(self, request: web.Request) -> web.Response:
+        if _is_bearer(request):
+            grant = self.oauth2.bearer(request, "identify")
+            return _json(self.oauth2.me(grant)) if grant else oauth2.unauthorized()
         return _json(payloads.user(self.bot_user) | {"verified": True, "mfa_enabled": False,
                                                         "flags": 0})
+
+    async def _get_my_guilds(self, request: web.Request) -> web.Response:
+        """The servers of the user behind a Bearer token (scope `guilds`), or the bot's."""
+        user_id = self.bot_user.id
+        if _is_bearer(request):
+            grant = self.oauth2.bearer(request, "guilds")
+            if grant is None:
+                return oauth2.unauthorized()
+            user_id = grant.user_id
+        listed = self.oauth2.guilds_of(user_id, request.query)
+        if isinstance(listed, str):
+            return _error(400, 50035, f"Invalid Form Body: {listed}")
+        return _json(listed)
 
     async def _get_application(self, request: web.Request) -> web.Response:
         return _json({
@@ -134,8 +161,9 @@ class RestApi:
         })
 
     async def _get_gateway(self, request: web.Request) -> web.Response:
-        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
-            "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
+        gate = self.gateway.shard_gate
+        return _json({"url": self.gateway_url, "shards": gate.recommended_shards(),
+                      "session_start_limit": gate.session_start_limit()})
 
     async def _get_commands(self, request: web.Request) -> web.Response:
         guild = request.match_info.get("guild")
@@ -434,6 +462,13 @@ class RestApi:
         if member is None:
             return _error(404, 10007, "Unknown Member")
         return _json(payloads.member(member))
+
+
+BEARER_ROUTES = frozenset({"users_me", "users_me_guilds", "oauth2_me"})
+
+
+def _is_bearer(request: web.Request) -> bool:
+    return request.headers.get("Authorization", "").startswith("Bearer ")
 
 
 def _user_of(actor: Member | User) -> User:

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.emulator import attachments, limits, payloads
 from bot.emulator.acting import MemberActions
 from bot.emulator.cdn import Cdn
-from bot.emulator.gateway import Gateway
+from bot.emulator.gateway import Gateway, Session
 from bot.emulator.model import (
     Channel,
     Guild,
@@ -27,6 +27,7 @@ from bot.emulator.model import (
     iso_now,
     new_snowflake,
 )
+from bot.emulator.oauth2 import OAuth2App, OAuth2Provider
 from bot.emulator.permissions import (
     DEFAULT_EVERYONE,
 )
@@ -38,6 +39,7 @@ from bot.emulator.records import (
     RequestRecord,
 )
 from bot.emulator.rest import RestApi, _user_of
+from bot.emulator.sharding import Shard, ShardGate, ShardingRules, covers, with_shard_id
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ class Emulator(RestApi, MemberActions):
         rate_limit_scale: float = 1.0,
         bot_name: str = "Rocky",
         world_ids: Iterator[int] | None = None,
+        sharding: ShardingRules | None = None,
+        oauth2: OAuth2App | None = None,
     ) -> None:
         self.token = token  # None accepts any token (the sandbox and the Docker check)
         self.response_deadline = response_deadline
@@ -81,6 +85,9 @@ class Emulator(RestApi, MemberActions):
         self.cdn = Cdn()  # avatars, on a port of their own
         self.host = "127.0.0.1"
         self.port = 0
+        # The OAuth2 provider for web logins; settings on `self.oauth2.app`.
+        self.oauth2 = OAuth2Provider(self, oauth2 or OAuth2App(),
+                                     base_url=lambda: f"http://{self.host}:{self.port}")
         self.gateway = Gateway(
             heartbeat_interval_ms=heartbeat_interval_ms,
             resume_url=lambda: f"{self.gateway_url}/resume",
@@ -88,7 +95,18 @@ class Emulator(RestApi, MemberActions):
             check_token=self._token_ok,
             on_change=lambda what: self._notify("gateway", what),
             on_delivered=self._delivered,
+            shard_gate=ShardGate(sharding or ShardingRules(), lambda: self.guilds.keys()),
         )
+
+    @property
+    def sharding(self) -> ShardingRules:
+        """Discord's sharding rules as the gateway applies them on each IDENTIFY; change its
+        fields, or assign new rules, at any time."""
+        return self.gateway.shard_gate.rules
+
+    @sharding.setter
+    def sharding(self, rules: ShardingRules) -> None:
+        self.gateway.shard_gate.rules = rules
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -131,8 +149,14 @@ class Emulator(RestApi, MemberActions):
         return bool(token) and (self.token is None or token == self.token)
 
     # -- building the world ----------------------------------------------------------------
-    def add_guild(self, name: str, *, channels: Iterable[str] = ("general",)) -> Guild:
-        guild = Guild(id=self._world_id(), name=name, owner_id=self.owner.id)
+    def add_guild(self, name: str, *, channels: Iterable[str] = ("general",),
+                  shard: Shard | None = None) -> Guild:
+        """A server with the bot in it; `shard=(shard_id, shard_count)` picks an id on that
+        shard (ids made in one millisecond would otherwise all share one shard)."""
+        guild_id = self._world_id()
+        if shard is not None:
+            guild_id = with_shard_id(guild_id, shard)
+        guild = Guild(id=guild_id, name=name, owner_id=self.owner.id)
         guild.roles[guild.id] = Role(guild.id, "@everyone", DEFAULT_EVERYONE, 0)
         self.guilds[guild.id] = guild
         self._add_member_obj(guild, Member(self.owner))
@@ -205,16 +229,17 @@ class Emulator(RestApi, MemberActions):
         self.dm_closed.add(user.id)
 
     def _ready_dispatches(
-        self, session_id: str, identify: dict[str, Any]
+        self, session_id: str, identify: dict[str, Any], shard: Shard | None
     ) -> list[tuple[str, dict[str, Any]]]:
+        guilds = [g for g in self.guilds.values() if covers(shard, g.id)]
         ready = {
             "v": 10,
             "user": payloads.user(self.bot_user),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session_id,
             "session_type": "normal",
             "resume_gateway_url": "",
-            "shard": [0, 1],
+            "shard": list(shard or (0, 1)),
             "application": {"id": str(self.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
@@ -225,15 +250,16 @@ class Emulator(RestApi, MemberActions):
             "user_settings": {},
         }
         events = [("READY", ready)]
-        for guild in self.guilds.values():
+        for guild in guilds:
             events.append(("GUILD_CREATE", payloads.guild_create(guild, self.bot_member(guild))))
         return events
 
-    def _delivered(self, payload: dict[str, Any]) -> None:
+    def _delivered(self, session: Session, payload: dict[str, Any]) -> None:
         if payload.get("t") == "INTERACTION_CREATE":
             record = self.interactions.get(payload["d"]["token"])
             if record is not None:
                 record.deliveries.append(time.monotonic())
+                record.delivered_on_shards.append(session.shard_id)
 
     # -- notifications ---------------------------------------------------------------------
     async def _notify(self, event: str, subject: Any) -> None:

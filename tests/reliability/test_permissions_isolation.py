@@ -37,6 +37,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory
     bot.start()
     home = new_club(discord, members=("alice", "bob"))
     away = new_club(discord, members=("zelda", "quincy"))
+    # The bot stores a member soon after their first command, not before answering it; writes
+    # made later commit after it, so the seeding in each test settles alice before a snapshot.
+    assert home.command("alice", "quote").answered
     yield discord, bot, home, away
     bot.kill()
     discord.stop()
