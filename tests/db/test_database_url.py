@@ -61,7 +61,7 @@ def test_database_path_is_a_shorthand_and_a_conflict_is_refused(tmp_path):
     with pytest.raises(SettingsError, match="name different databases"):
         load_settings({"DATABASE_URL": "postgresql://u@h/db",
                        "DATABASE_PATH": str(tmp_path / "a.db")})
-    with pytest.raises(SettingsError, match="^DATABASE_URL is not usable"):
+    with pytest.raises(SettingsError, match=r"^DATABASE_URL is not usable"):
         load_settings({"DATABASE_URL": f"postgres://u:{PASSWORD}@h:port/db"})
 
 
