@@ -29,6 +29,7 @@ def _examples(gym):  # type: ignore[no-untyped-def]
         "moderator-role": {"role": gym.roles["coaches"]},
         "review-channel": {"channel": gym.channel("reviews")},
         "films": {},
+        "web-leaderboard": {"enabled": True},
         "leaderboard-reset": {},
         "reset": {},
     }
@@ -71,7 +72,8 @@ def test_manage_server_without_administrator_is_enough(gym):
 def test_show_lists_every_setting(gym):
     fields = gym.show()
     assert set(fields) == {"Daily posts", "Daily fact", "Daily quote", "Daily question",
-                           "Moderation", "Quiz defaults", "Films on (spoiler gating)"}
+                           "Moderation", "Quiz defaults", "Films on (spoiler gating)",
+                           "Web leaderboard"}
     assert "3 hours" in fields["Daily posts"]  # the catch-up window is stated
 
 
@@ -243,6 +245,16 @@ def test_reset_asks_first_and_puts_every_setting_back(gym):
     assert fields["Quiz defaults"] == "5 questions, 20 s each"
     assert fields["Films on (spoiler gating)"] == "all nine"
     assert all(fields[f"Daily {k}"].startswith("off") for k in ("fact", "quote", "question"))
+
+
+def test_web_leaderboard_is_switched_on_and_off(gym):
+    assert gym.show()["Web leaderboard"].startswith("off")
+    message = gym.reply("boss", "web-leaderboard", {"enabled": True})
+    assert "public" in message.content
+    assert gym.show()["Web leaderboard"].startswith("on: /servers/")
+    message = gym.reply("boss", "web-leaderboard", {"enabled": False})
+    assert "off" in message.content
+    assert gym.show()["Web leaderboard"].startswith("off")
 
 
 def test_leaderboard_reset_asks_first_then_starts_a_new_season(gym):
