@@ -123,6 +123,11 @@ class RestApi:
         r.add_get(f"{base}/channels/{{cid}}", self._get_channel, name="channel_get")
         r.add_post(f"{base}/users/@me/channels", self._create_dm, name="dm_create")
         r.add_get(f"{base}/guilds/{{guild}}/members/{{user}}", self._get_member, name="member_get")
+        # What a second process (the web dashboard) reads with the bot token: a server with
+        # its roles, and its channels with their overwrites.
+        r.add_get(f"{base}/guilds/{{guild}}", self._get_guild, name="guild_get")
+        r.add_get(f"{base}/guilds/{{guild}}/channels", self._get_guild_channels,
+                  name="guild_channels_get")
 
     # -- REST: identity and commands -------------------------------------------------------
     async def _get_me(self, request: web.Request) -> web.Response:
@@ -455,6 +460,21 @@ class RestApi:
         data = payloads.channel(channel)
         data["recipients"] = [payloads.user(recipient)]
         return _json(data, headers=limited)
+
+    async def _get_guild(self, request: web.Request) -> web.Response:
+        guild = self.guilds.get(int(request.match_info["guild"]))
+        if guild is None:
+            return _error(404, 10004, "Unknown Guild")
+        return _json({"id": str(guild.id), "name": guild.name, "icon": None,
+                      "owner_id": str(guild.owner_id),
+                      "roles": [payloads.role(r) for r in guild.roles.values()],
+                      "emojis": [], "stickers": [], "features": []})
+
+    async def _get_guild_channels(self, request: web.Request) -> web.Response:
+        guild = self.guilds.get(int(request.match_info["guild"]))
+        if guild is None:
+            return _error(404, 10004, "Unknown Guild")
+        return _json([payloads.channel(c) for c in guild.channels.values()])
 
     async def _get_member(self, request: web.Request) -> web.Response:
         guild = self.guilds.get(int(request.match_info["guild"]))
