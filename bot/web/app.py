@@ -18,7 +18,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot.content.models import ContentLibrary
 from bot.db import Database
-from bot.db.repositories import GuildConfigRepository, GuildRepository
+from bot.db.repositories import GuildConfigRepository, GuildRepository, MemberRepository
 from bot.db.repositories.facts import FactRepository
 from bot.db.repositories.leaderboard import LeaderboardRepository
 from bot.db.repositories.schedule import ScheduleRepository
@@ -26,7 +26,7 @@ from bot.errors import UserFacingError
 from bot.settings import Settings
 from bot.web.discord_api import BotRest, OAuth2Client
 from bot.web.pages import Pages
-from bot.web.session import COOKIE, LIFETIME, Session, SessionCodec
+from bot.web.session import COOKIE, LIFETIME, SESSION, Session, SessionCodec
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ class WebContext:
         self.guilds = GuildRepository(self.db)
         self.boards = LeaderboardRepository(self.db, self.clock)
         self.facts = FactRepository(self.db)
+        self.members = MemberRepository(self.db)
         self.schedule = ScheduleRepository(self.db)
 
 
@@ -85,7 +86,7 @@ def context_of(request: web.Request) -> WebContext:
 
 
 def session_of(request: web.Request) -> Session:
-    return request["session"]  # type: ignore[no-any-return]
+    return request[SESSION]
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -136,7 +137,7 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
 async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
     ctx = context_of(request)
     session = ctx.codec.load(request.cookies.get(COOKIE))
-    request["session"] = session
+    request[SESSION] = session
     response = await handler(request)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -161,6 +162,10 @@ class PathOnlyAccessLogger(AbstractAccessLogger):
     @property
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(logging.INFO)
+
+
+# How the server runs, in production and under test alike.
+RUNNER_OPTIONS = {"access_log_class": PathOnlyAccessLogger}
 
 
 def create_app(ctx: WebContext) -> web.Application:
@@ -193,7 +198,7 @@ async def serve(settings: Settings) -> int:
     if oauth is None or bot is None:
         log.warning("the dashboard is off: it needs DISCORD_TOKEN, DISCORD_CLIENT_ID and "
                     "DISCORD_CLIENT_SECRET (the public pages work without them)")
-    runner = web.AppRunner(create_app(ctx), access_log_class=PathOnlyAccessLogger)
+    runner = web.AppRunner(create_app(ctx), **RUNNER_OPTIONS)
     try:
         if bot is not None:
             await bot.start()

@@ -291,6 +291,9 @@ async def review(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="Choose Approve or Reject; nothing was changed.")
     reason = validate_reason(str(form.get("reason", ""))) if action is Action.REJECT else None
     user_id, _ = _user(request)
+    assert view.member is not None
+    # As the bot does before any command: the member is known, so the decision can name them.
+    await ctx.members.remember(guild_id, user_id, view.member.display_name, ctx.clock())
     decided = await decide_submission(ctx.facts, guild_id, submission_id, action, user_id,
                                       ctx.clock(), reason)
     assert ctx.bot is not None

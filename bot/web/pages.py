@@ -8,6 +8,7 @@ import jinja2
 from aiohttp import web
 
 from bot import __version__
+from bot.web.session import SESSION
 
 
 class Pages:
@@ -23,7 +24,7 @@ class Pages:
 
     def render(self, request: web.Request, template: str, status: int = 200,
                **values: Any) -> web.Response:
-        session = request.get("session")
+        session = request.get(SESSION)
         values.setdefault("user_name", session.get("name") if session else None)
         values.setdefault("path", request.path)
         values.setdefault("url", self.base_url + str(request.rel_url))

@@ -14,6 +14,8 @@ import secrets
 import time
 from typing import Any
 
+from aiohttp import web
+
 COOKIE = "rocky_session"
 LIFETIME = 7 * 24 * 3600  # seconds a login lasts
 CSRF_FIELD = "csrf"
@@ -68,6 +70,9 @@ class Session(dict[str, Any]):
         self["uid"] = str(user_id)
         self["name"] = name
         self.csrf_token()
+
+
+SESSION = web.RequestKey("session", Session)
 
 
 class SessionCodec:

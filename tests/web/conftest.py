@@ -26,7 +26,7 @@ from bot.db.repositories.leaderboard import Result, add_result, season_of
 from bot.emulator.model import Member
 from bot.emulator.oauth2 import OAuth2App
 from bot.settings import Settings
-from bot.web.app import CALLBACK_PATH, WebContext, create_app
+from bot.web.app import CALLBACK_PATH, RUNNER_OPTIONS, WebContext, create_app
 from bot.web.discord_api import BotRest, OAuth2Client
 from tests.conftest import Discord
 from tests.support.botproc import TEST_TOKEN
@@ -55,7 +55,8 @@ class Web:
     def guild_id(self) -> int:
         return self.discord.world.guild.id
 
-    async def login(self, who: str) -> None:
+    async def login(self, who: str) -> str:
+        """Log in as the demo member `who`; returns the Set-Cookie header of the login."""
         member = self.discord.member(who)
         started = await self.client.get("/login", allow_redirects=False)
         assert started.status == 302, await started.text()
@@ -67,6 +68,7 @@ class Web:
         assert callback.startswith(BASE_URL + CALLBACK_PATH)
         done = await self.client.get(callback.removeprefix(BASE_URL), allow_redirects=False)
         assert done.status == 303, await done.text()
+        return done.headers["Set-Cookie"]
 
     async def page(self, path: str, status: int = 200) -> str:
         response = await self.client.get(path)
@@ -95,8 +97,8 @@ class Web:
 
 
 async def remember(db: Database, discord: Discord, member: Member,
-                   name: str | None = None) -> None:
-    guild = discord.world.guild
+                   name: str | None = None, guild: Any = None) -> None:
+    guild = guild or discord.world.guild
     await GuildRepository(db).upsert_present(guild.id, guild.name, datetime.now(UTC))
     await MemberRepository(db).remember(guild.id, member.user.id,
                                         name or member.user.username, datetime.now(UTC))
@@ -123,7 +125,9 @@ async def web(database: Database, web_discord: Discord,
     ctx = WebContext(settings, database, CONTENT, BASE_URL, oauth, bot)
     ctx.http = aiohttp.ClientSession()
     await remember(database, web_discord, web_discord.member("admin"))
-    client = TestClient(TestServer(create_app(ctx)))
+    server = TestServer(create_app(ctx))
+    await server.start_server(**RUNNER_OPTIONS)  # as `rocky-bot web` runs it
+    client = TestClient(server)
     await client.start_server()
     try:
         yield Web(client, ctx, web_discord, database)
