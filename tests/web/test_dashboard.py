@@ -193,7 +193,8 @@ async def test_a_moderator_sees_only_the_queue_and_approval_sends_the_same_dm(we
     decided = await FactRepository(web.db).get(web.guild_id, submission_id)
     assert decided is not None and decided.status is Status.APPROVED
     dms = web.discord.emu.dms_to(carol)[before:]
-    assert len(dms) == 1 and f"**s{submission_id}**" in dms[0].content and "was approved on **Rocky Fan Club**" in dms[0].content
+    assert len(dms) == 1 and f"**s{submission_id}**" in dms[0].content
+    assert "was approved on **Rocky Fan Club**" in dms[0].content
 
 
 async def test_reject_with_a_reason_and_forged_or_decided_ids_change_nothing(web: Web) -> None:
