@@ -24,6 +24,7 @@ from benchmarks import database as db_bench
 from benchmarks.cards import bench_cards
 from benchmarks.interactions import LoadResult, burst, paced
 from benchmarks.procs import BotUnderTest
+from benchmarks.web import bench_web
 from bot.emulator import EmulatorThread
 from bot.emulator.demo import build_demo, build_many_guilds
 from bot.emulator.server import Emulator
@@ -291,6 +292,7 @@ SECTIONS: dict[str, Callable[[Report, Sizes, Path], None]] = {
     "database": db_bench.bench_database,
     "startup": bench_startup_and_memory,
     "cards": bench_cards,
+    "web": bench_web,
 }
 
 
