@@ -43,7 +43,7 @@ def test_quote_in_a_server_the_bot_is_not_in(discord, shared_bot, foreign_server
     reply = discord.emu.message(record.original_message_id)
     assert reply.embeds and "Rocky IV" in reply.embeds[0]["author"]["name"]
     # Nothing is stored about a server the bot was never added to.
-    assert read_rows(shared_bot.db_path, "SELECT COUNT(*) FROM members WHERE guild_id = ?",
+    assert read_rows(shared_bot.database_url, "SELECT COUNT(*) FROM members WHERE guild_id = $1",
                      (foreign_server.id,)) == [(0,)]
     assert discord.emu.violations == []
 
