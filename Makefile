@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 # Reinstall only when pyproject.toml changes, so a second `make` is quick.
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint test-docker reliability bench bench-quick bench-cluster clean
+.PHONY: run test lint test-browser test-docker reliability bench bench-quick bench-cluster clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,7 +25,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser"
+
+# The web pages in a real browser (Chromium, Playwright, axe-core): installs what is missing.
+test-browser: $(STAMP)
+	bash scripts/install-browser-deps.sh $(PY)
+	$(PY) -m pytest -p no:randomly -m browser tests/browser
 
 # The reliability suite at its full counts (make test runs it at small counts).
 reliability: $(STAMP)

@@ -25,6 +25,7 @@ from benchmarks.cards import bench_cards
 from benchmarks.interactions import LoadResult, burst, paced
 from benchmarks.postgres import bench_postgres
 from benchmarks.procs import BotUnderTest
+from benchmarks.web import bench_web
 from bot.emulator import EmulatorThread
 from bot.emulator.demo import build_demo, build_many_guilds
 from bot.emulator.server import Emulator
@@ -301,6 +302,7 @@ SECTIONS: dict[str, Callable[[Report, Sizes, Path], None]] = {
     "startup": bench_startup_and_memory,
     "cards": bench_cards,
     "postgres": bench_postgres,
+    "web": bench_web,
 }
 
 

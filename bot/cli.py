@@ -85,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
                                         description="Count the content.")
     stats.add_argument("--json", action="store_true", help="print one JSON object")
 
+    commands.add_parser("web", help="serve the web pages and the admins' dashboard",
+                        description="Serve the public pages and the dashboard on WEB_HOST:"
+                                    "WEB_PORT, on the bot's database (see the README's "
+                                    "\"Web pages\").")
     commands.add_parser("health", help="exit 0 if the running bot is connected (for Docker)",
                         description="Read the heartbeat the running bot writes; exit 0 when "
                                     "it is connected, 1 otherwise.")
@@ -114,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     handler = {
         "run": _run, "sync": _sync, "db": _db, "content": _content, "health": _health,
-        "sandbox": _sandbox,
+        "sandbox": _sandbox, "web": _web,
     }[command]
     return handler(args, settings)
 
@@ -123,7 +127,8 @@ def _configure_logging(settings: Settings) -> None:
     from bot.logging_setup import configure_logging
 
     configure_logging(log_level_number(settings),
-                      secrets=(settings.token or "", settings.database.password))
+                      secrets=(settings.token or "", settings.database.password,
+                               settings.client_secret or "", settings.web_secret or ""))
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,6 +146,28 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     except StartupError as exc:
         print(f"rocky-bot: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _web(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.settings import MAKE_WEB_SECRET
+
+    if settings.web_secret is None:
+        print("rocky-bot: WEB_SECRET is not set: the web pages sign their sessions with it; "
+              f"make one with {MAKE_WEB_SECRET} and put it in .env.", file=sys.stderr)
+        return EXIT_USAGE
+    _configure_logging(settings)
+    from bot.runner import StartupError
+    from bot.web.app import serve
+
+    try:
+        return asyncio.run(serve(settings))
+    except StartupError as exc:
+        print(f"rocky-bot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"rocky-bot: cannot listen on {settings.web_host}:{settings.web_port} ({exc}); "
+              "set WEB_PORT to a free port.", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def _sync(args: argparse.Namespace, settings: Settings) -> int:

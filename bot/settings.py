@@ -43,6 +43,14 @@ class Settings:
     extra_extensions: tuple[str, ...] = ()
     guild_ready_timeout: float = 2.0
     heartbeat_timeout: float = 60.0
+    # The web pages (`rocky-bot web`): where they listen, their public address, the Discord
+    # application's OAuth2 client, and the key that signs sessions.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    web_base_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    web_secret: str | None = field(default=None, repr=False)
 
     @property
     def database_path(self) -> Path | None:
@@ -106,7 +114,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         heartbeat_timeout=_positive_float(
             get("ROCKY_TEST_HEARTBEAT_TIMEOUT"), "ROCKY_TEST_HEARTBEAT_TIMEOUT", default=60.0
         ),
+        web_host=get("WEB_HOST") or "127.0.0.1",
+        web_port=_port(get("WEB_PORT"), "WEB_PORT", default=8080),
+        web_base_url=_url(get("WEB_BASE_URL"), "WEB_BASE_URL", ("http", "https")),
+        client_id=_client_id(get("DISCORD_CLIENT_ID")),
+        client_secret=get("DISCORD_CLIENT_SECRET"),
+        web_secret=_web_secret(get("WEB_SECRET")),
     )
+
+
+MIN_WEB_SECRET = 32
+MAKE_WEB_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
 def log_level_number(settings: Settings) -> int:
@@ -214,6 +232,30 @@ def _url(value: str | None, name: str, schemes: tuple[str, ...]) -> str | None:
             f"{name} must be a {' or '.join(schemes)} URL such as {example} (got {value!r})."
         )
     return value.rstrip("/")
+
+
+def _port(value: str | None, name: str, default: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise SettingsError(f"{name} must be a port number from 1 to 65535 (got {value!r}).")
+    return int(value)
+
+
+def _client_id(value: str | None) -> str | None:
+    if value is not None and not value.isdigit():
+        raise SettingsError(
+            "DISCORD_CLIENT_ID must be your application's id, all digits: copy it from the "
+            "OAuth2 page of your application in the Discord developer portal.")
+    return value
+
+
+def _web_secret(value: str | None) -> str | None:
+    if value is not None and len(value) < MIN_WEB_SECRET:
+        raise SettingsError(
+            f"WEB_SECRET must be at least {MIN_WEB_SECRET} characters; make one with: "
+            f"{MAKE_WEB_SECRET}")
+    return value
 
 
 def _positive_float(value: str | None, name: str, default: float = 1.0) -> float:

@@ -17,10 +17,16 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot.core.bot import RockyBot
-from bot.core.checks import is_admin
+from bot.core.checks import (
+    is_admin,
+    join_names,
+    missing_permissions,
+    require_postable,
+    require_real_role,
+)
 from bot.core.error_handler import RockyView
 from bot.db.repositories.schedule import ScheduleRepository
-from bot.domain.config import GuildConfig
+from bot.domain.config import ChangedBy, GuildConfig
 from bot.domain.films import FILMS
 from bot.domain.leaderboard import BoardRow
 from bot.domain.schedule import (
@@ -35,11 +41,16 @@ from bot.domain.schedule import (
     parse_daily_time,
     timezone_names,
 )
+from bot.domain.server_settings import (
+    QUIZ_QUESTIONS,
+    QUIZ_SECONDS,
+    check_films,
+    check_quiz_defaults,
+)
 from bot.errors import Conflict, InvalidInput, UserFacingError
 from bot.ui.cards import CardRenderer, ChampionCard, avatar_url
 from bot.ui.embeds import PHILLY_BLUE, safe
 from bot.ui.quiz import champion_layout
-from cogs.daily_posts import join_names, missing_permissions
 
 try:  # the quiz feature owns the leaderboard; /config only asks it to start a new season
     from bot.db.repositories.quiz import QuizRepository
@@ -51,8 +62,8 @@ log = logging.getLogger(__name__)
 
 POST_NAMES = {"fact": "Daily fact", "quote": "Daily quote", "question": "Daily question"}
 POST_CHOICES = [Choice(name=POST_NAMES[kind], value=kind) for kind in KINDS]
-QUIZ_QUESTIONS = (1, 20)
-QUIZ_SECONDS = (10, 60)
+QuestionsOption = app_commands.Range[int, QUIZ_QUESTIONS[0], QUIZ_QUESTIONS[1]]
+SecondsOption = app_commands.Range[int, QUIZ_SECONDS[0], QUIZ_SECONDS[1]]
 MENU_TIMEOUT = 180.0  # seconds a confirmation button or the films menu stays usable
 MAX_CHOICES = 25
 # Shown when nothing is typed yet: the zones most Rocky fans are likely to want.
@@ -69,18 +80,10 @@ def require_admin(interaction: discord.Interaction) -> None:
         raise app_commands.MissingPermissions(["manage_guild"])
 
 
-def require_postable(channel: discord.abc.GuildChannel, me: discord.Member) -> None:
-    missing = missing_permissions(channel, me)
-    if missing:
-        them = "it" if len(missing) == 1 else "them"
-        raise InvalidInput(
-            f"I can't post in {channel.mention}: I'm missing {join_names(missing)} there. "
-            f"Grant {them} to my role in that channel's permissions, or pick another channel.")
-
-
-def require_real_role(role: discord.Role) -> None:
-    if role.is_default():
-        raise InvalidInput("Pick a role, not @everyone.")
+def changed_by(interaction: discord.Interaction) -> ChangedBy:
+    """The admin behind a change, for the audit log the dashboard shows."""
+    user = interaction.user
+    return ChangedBy(user.id, getattr(user, "display_name", user.name), "discord")
 
 
 def require_belt_movable(role: discord.Role, me: discord.Member) -> None:
@@ -176,6 +179,9 @@ def config_embed(guild: discord.Guild, config: GuildConfig, states: dict[str, Po
         guild, config.belt_role_id, "none: choose a role with /config belt-role"))
     embed.add_field(name="Films on (spoiler gating)", inline=False,
                     value="all nine" if len(films) == len(FILMS) else ", ".join(films))
+    embed.add_field(name="Web leaderboard", inline=False,
+                    value=f"on: /servers/{guild.id}/leaderboard" if config.web_leaderboard
+                    else "off (`/config web-leaderboard enabled:True` publishes it)")
     return embed
 
 
@@ -240,13 +246,13 @@ class FilmsView(RockyView):
                        max_values=len(FILMS),
                        options=[discord.SelectOption(label=film, value=film) for film in FILMS])
     async def films(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
-        chosen = frozenset(select.values)
-        if chosen - set(FILMS):
-            raise InvalidInput("That is not one of the nine films; pick from the menu.")
-        if not chosen:
-            raise InvalidInput("Keep at least one film on; untick the others instead.")
+        try:
+            chosen = check_films(select.values)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
         assert interaction.guild_id is not None
-        await self.bot.guild_config.set_enabled_films(interaction.guild_id, chosen)
+        await self.bot.guild_config.set_enabled_films(interaction.guild_id, chosen,
+                                                      changed_by=changed_by(interaction))
         self.stop()
         names = ", ".join(f for f in FILMS if f in chosen)
         await interaction.response.edit_message(
@@ -295,7 +301,8 @@ class Config(commands.Cog):
         require_postable(channel, interaction.guild.me)
         kind = post.value
         config = await self.bot.guild_config.update(
-            interaction.guild.id, **{f"daily_{kind}_channel_id": channel.id})
+            interaction.guild.id, changed_by=changed_by(interaction),
+            **{f"daily_{kind}_channel_id": channel.id})
         await self.schedule.clear_disabled(interaction.guild.id, kind)
         state = "on" if getattr(config, f"daily_{kind}_enabled") else (
             f"off: turn it on with `/config daily post:{kind} enabled:True`")
@@ -317,7 +324,8 @@ class Config(commands.Cog):
             if channel is None:
                 raise InvalidInput(f"Choose its channel first: `/config channel post:{kind}`.")
             require_postable(channel, guild.me)
-        config = await self.bot.guild_config.update(guild.id, **{f"daily_{kind}_enabled": enabled})
+        config = await self.bot.guild_config.update(
+            guild.id, changed_by=changed_by(interaction), **{f"daily_{kind}_enabled": enabled})
         await self.schedule.clear_disabled(guild.id, kind)
         if not enabled:
             await self._reply(interaction, f"{POST_NAMES[kind]} is off.")
@@ -335,7 +343,8 @@ class Config(commands.Cog):
             at = format_daily_time(parse_daily_time(time))
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
-        config = await self.bot.guild_config.update(interaction.guild_id, daily_time=at)
+        config = await self.bot.guild_config.update(
+            interaction.guild_id, changed_by=changed_by(interaction), daily_time=at)
         await self._reply(interaction, f"Daily posts go out at {at} ({config.timezone}).")
 
     @config.command(name="timezone", description="The server's timezone, for the daily posts")
@@ -346,7 +355,8 @@ class Config(commands.Cog):
         if name is None:
             raise InvalidInput(f"{safe(timezone)!r} is not a timezone I know: pick one from the "
                                "list, such as America/New_York (Philadelphia's).")
-        config = await self.bot.guild_config.update(interaction.guild_id, timezone=name)
+        config = await self.bot.guild_config.update(
+            interaction.guild_id, changed_by=changed_by(interaction), timezone=name)
         await self._reply(interaction, f"Timezone set to {name}: daily posts go out at "
                                        f"{config.daily_time} there.")
 
@@ -362,11 +372,13 @@ class Config(commands.Cog):
         guild = interaction.guild
         assert guild is not None
         if role is None:
-            await self.bot.guild_config.update(guild.id, daily_ping_role_id=None)
+            await self.bot.guild_config.update(guild.id, changed_by=changed_by(interaction),
+                                               daily_ping_role_id=None)
             await self._reply(interaction, "Daily posts ping nobody.")
             return
         require_real_role(role)
-        await self.bot.guild_config.update(guild.id, daily_ping_role_id=role.id)
+        await self.bot.guild_config.update(guild.id, changed_by=changed_by(interaction),
+                                           daily_ping_role_id=role.id)
         text = f"Daily posts ping {role.mention}."
         if not role.mentionable and not guild.me.guild_permissions.mention_everyone:
             text += (" Note: that role is not mentionable, so Discord will not notify it; allow "
@@ -377,19 +389,16 @@ class Config(commands.Cog):
     @app_commands.describe(questions="Questions per game, 1 to 20",
                            seconds="Seconds to answer each question, 10 to 60")
     async def quiz(self, interaction: discord.Interaction,
-                   questions: app_commands.Range[int, 1, 20] | None = None,
-                   seconds: app_commands.Range[int, 10, 60] | None = None) -> None:
+                   questions: QuestionsOption | None = None,
+                   seconds: SecondsOption | None = None) -> None:
         assert interaction.guild_id is not None
-        if questions is None and seconds is None:
-            raise InvalidInput("Give `questions`, `seconds` or both.")
         # The client enforces the ranges; checked again because a request can skip the client.
-        for value, (low, high), name in ((questions, QUIZ_QUESTIONS, "questions"),
-                                         (seconds, QUIZ_SECONDS, "seconds")):
-            if value is not None and not low <= value <= high:
-                raise InvalidInput(f"`{name}` must be from {low} to {high}.")
-        changes = {k: v for k, v in (("quiz_questions", questions), ("quiz_seconds", seconds))
-                   if v is not None}
-        config = await self.bot.guild_config.update(interaction.guild_id, **changes)
+        try:
+            changes = check_quiz_defaults(questions, seconds)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        config = await self.bot.guild_config.update(interaction.guild_id,
+                                                    changed_by=changed_by(interaction), **changes)
         await self._reply(interaction, f"Quiz games now default to {config.quiz_questions} "
                                        f"questions, {config.quiz_seconds} seconds each.")
 
@@ -418,7 +427,7 @@ class Config(commands.Cog):
         assert interaction.guild_id is not None
         if role is not None:
             require_real_role(role)
-        await self.bot.guild_config.update(interaction.guild_id,
+        await self.bot.guild_config.update(interaction.guild_id, changed_by=changed_by(interaction),
                                            moderator_role_id=role.id if role else None)
         who = f"{role.mention} and members" if role else "Members"
         await self._reply(interaction, f"{who} with Manage Messages can moderate.")
@@ -431,7 +440,7 @@ class Config(commands.Cog):
         assert guild is not None
         if channel is not None:
             require_postable(channel, guild.me)
-        await self.bot.guild_config.update(guild.id,
+        await self.bot.guild_config.update(guild.id, changed_by=changed_by(interaction),
                                            review_channel_id=channel.id if channel else None)
         await self._reply(interaction, f"Submissions are reviewed in {channel.mention}." if channel
                           else "The review channel is cleared.")
@@ -443,6 +452,21 @@ class Config(commands.Cog):
         await interaction.response.send_message(
             "Tick the films the bot may talk about; at least one stays on.",
             view=FilmsView(self.bot, config.enabled_films), ephemeral=True)
+
+    @config.command(name="web-leaderboard",
+                    description="Show the quiz standings on a public web page, or stop")
+    @app_commands.describe(enabled="True to publish the leaderboard page, False to take it down")
+    async def web_leaderboard(self, interaction: discord.Interaction, enabled: bool) -> None:
+        assert interaction.guild_id is not None
+        await self.bot.guild_config.update(interaction.guild_id, changed_by=changed_by(interaction),
+                                           web_leaderboard=enabled)
+        if enabled:
+            await self._reply(interaction, "The leaderboard page is public: anyone with its "
+                                           f"address, /servers/{interaction.guild_id}/leaderboard "
+                                           "on the bot's web pages, can see the standings.")
+        else:
+            await self._reply(interaction, "The leaderboard page is off: its address shows "
+                                           "\"not found\".")
 
     @config.command(name="leaderboard-reset",
                     description="Archive the quiz standings as a season and start a new one")
@@ -549,7 +573,8 @@ class Config(commands.Cog):
 
     async def _reset_settings(self, interaction: discord.Interaction) -> str:
         assert interaction.guild_id is not None
-        await self.bot.guild_config.reset(interaction.guild_id)
+        await self.bot.guild_config.reset(interaction.guild_id,
+                                          changed_by=changed_by(interaction))
         await self.schedule.clear_disabled(interaction.guild_id)
         return "Every setting is back to its default: daily posts are off and all films are on."
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -23,6 +22,7 @@ from discord.ext import commands
 
 from bot.content.models import MOTIVATIONAL
 from bot.core.bot import RockyBot
+from bot.core.checks import join_names, missing_permissions
 from bot.db.repositories.schedule import ScheduleRepository
 from bot.domain.schedule import (
     CATCH_UP_WINDOW,
@@ -39,24 +39,6 @@ log = logging.getLogger(__name__)
 DAILY_QUOTE_MOOD: str | None = MOTIVATIONAL  # the daily quote's mood unless told otherwise
 TICK_SECONDS = 60.0  # how often the scheduler looks; multiplied by settings.timer_scale
 STOP_GRACE_SECONDS = 5.0  # on shutdown, how long a post in progress may take to finish
-
-# What the bot needs in a channel to post an embed there, with Discord's names for them.
-NEEDED_PERMISSIONS: tuple[tuple[str, str], ...] = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
-)
-
-
-def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
-    """The permissions the bot lacks to post embeds in `channel`, by their Discord names."""
-    perms = channel.permissions_for(me)
-    return [label for flag, label in NEEDED_PERMISSIONS if not getattr(perms, flag)]
-
-
-def join_names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
 
 class DailyPostChannel(discord.abc.Messageable):
     """The channel handed to posters: its first message carries the server's ping role.

@@ -24,6 +24,7 @@ class GuildConfig:
     quiz_questions: int = 5
     quiz_seconds: int = 20
     belt_role_id: int | None = None  # the title belt: moves to each season's champion
+    web_leaderboard: bool = False  # the public page /servers/<id>/leaderboard
     enabled_films: frozenset[str] = frozenset(FILMS)
 
 
@@ -32,3 +33,25 @@ class UserPreferences:
     user_id: int
     global_leaderboard: bool = True
     motivate: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedBy:
+    """Who made a change, for the audit log: a member, from the dashboard or from Discord."""
+
+    user_id: int
+    user_name: str
+    via: str  # "web" or "discord"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    guild_id: int
+    user_id: int
+    user_name: str
+    setting: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: str
+    via: str

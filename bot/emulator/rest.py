@@ -127,6 +127,11 @@ class RestApi(EmulatorState):
         r.add_get(f"{base}/guilds/{{guild}}/members/{{user}}", self._get_member, name="member_get")
         r.add_route("*", f"{base}/guilds/{{guild}}/members/{{user}}/roles/{{role}}",
                     self._member_role, name="member_role")
+        # What a second process (the web dashboard) reads with the bot token: a server with
+        # its roles, and its channels with their overwrites.
+        r.add_get(f"{base}/guilds/{{guild}}", self._get_guild, name="guild_get")
+        r.add_get(f"{base}/guilds/{{guild}}/channels", self._get_guild_channels,
+                  name="guild_channels_get")
 
     # -- REST: identity and commands -------------------------------------------------------
     async def _get_me(self, request: web.Request) -> web.Response:
@@ -462,6 +467,21 @@ class RestApi(EmulatorState):
         data = payloads.channel(channel)
         data["recipients"] = [payloads.user(recipient)]
         return _json(data, headers=limited)
+
+    async def _get_guild(self, request: web.Request) -> web.Response:
+        guild = self.guilds.get(int(request.match_info["guild"]))
+        if guild is None:
+            return _error(404, 10004, "Unknown Guild")
+        return _json({"id": str(guild.id), "name": guild.name, "icon": None,
+                      "owner_id": str(guild.owner_id),
+                      "roles": [payloads.role(r) for r in guild.roles.values()],
+                      "emojis": [], "stickers": [], "features": []})
+
+    async def _get_guild_channels(self, request: web.Request) -> web.Response:
+        guild = self.guilds.get(int(request.match_info["guild"]))
+        if guild is None:
+            return _error(404, 10004, "Unknown Guild")
+        return _json([payloads.channel(c) for c in guild.channels.values()])
 
     async def _get_member(self, request: web.Request) -> web.Response:
         guild = self.guilds.get(int(request.match_info["guild"]))

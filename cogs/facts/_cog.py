@@ -11,13 +11,19 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import is_moderator
+from bot.core.fact_review import (
+    decide_submission,
+    post_for_review,
+    publish_decision,
+    refresh_review_post,
+    refusal_text,
+)
 from bot.core.routes import route
 from bot.db.repositories.facts import FactRepository
 from bot.domain.config import GuildConfig
 from bot.domain.facts import (
     MAX_PENDING,
     Action,
-    DecisionRefused,
     Status,
     Submission,
     ensure_can_submit,
@@ -43,7 +49,6 @@ from bot.ui.facts import (
     RetrySubmissionView,
     contributors_embed,
     daily_view,
-    decider_of,
     fact_embed,
     fact_layout,
     filters_of,
@@ -56,7 +61,6 @@ from bot.ui.facts import (
     submission_form,
     submitted_text,
 )
-from cogs.facts._notify import post_for_review, refresh_review_post, tell_submitter
 from cogs.facts._pool import FactPool
 
 if TYPE_CHECKING:
@@ -76,16 +80,6 @@ def _guild_id(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
         raise NotAllowed("Facts work inside a server: use this in one of its channels.")
     return interaction.guild_id
-
-
-def _refusal(submission: Submission, action: Action) -> str:
-    if action is Action.REMOVE and submission.status is Status.PENDING:
-        return (f"{submission.label} is still waiting for review; reject it with "
-                "`/fact review` instead.")
-    if action is Action.REMOVE and submission.status is Status.REJECTED:
-        return f"{submission.label} was rejected, so it is not among the server's facts."
-    return (f"{submission.label} was already {submission.status} by {decider_of(submission)}; "
-            "nothing was changed.")
 
 
 class Facts(commands.Cog):
@@ -280,15 +274,8 @@ class Facts(commands.Cog):
 
     async def _decide(self, interaction: discord.Interaction, guild_id: int, submission_id: int,
                       action: Action, reason: str | None = None) -> Submission:
-        try:
-            decided = await self.repo.decide(guild_id, submission_id, action,
-                                             interaction.user.id, self.bot.clock(), reason)
-        except DecisionRefused as refused:
-            raise Conflict(_refusal(refused.submission, action)) from None
-        if decided is None:
-            raise NotFound(f"There is no submitted fact {submission_label(submission_id)} on "
-                           "this server; nothing was changed.")
-        return decided
+        return await decide_submission(self.repo, guild_id, submission_id, action,
+                                       interaction.user.id, self.bot.clock(), reason)
 
     @route(APPROVE)
     async def approve(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
@@ -307,7 +294,7 @@ class Facts(commands.Cog):
             raise NotFound(f"There is no submitted fact {submission_label(submission_id)} on "
                            "this server; nothing was changed.")
         if submission.status is not Status.PENDING:
-            raise Conflict(_refusal(submission, Action.REJECT))
+            raise Conflict(refusal_text(submission, Action.REJECT))
         await interaction.response.send_modal(rejection_form(submission_id))
 
     @route(REJECT_FORM, kind="form")
@@ -352,10 +339,8 @@ class Facts(commands.Cog):
             await interaction.response.edit_message(embed=review_embed(decided), view=None)
         else:
             await interaction.response.send_message(done, ephemeral=True)
-        await refresh_review_post(self.bot, decided, interaction.message)
         server = interaction.guild.name if interaction.guild else "the server"
-        if decided.submitter_id is not None and not await tell_submitter(self.bot, decided,
-                                                                          server):
+        if not await publish_decision(self.bot, decided, server, interaction.message):
             await interaction.followup.send(
                 f"{done} I couldn't send the member a direct message (their DMs are closed); "
                 "the decision stands.", ephemeral=True)

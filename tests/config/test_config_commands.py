@@ -30,6 +30,7 @@ def _examples(gym):  # type: ignore[no-untyped-def]
         "review-channel": {"channel": gym.channel("reviews")},
         "belt-role": {},
         "films": {},
+        "web-leaderboard": {"enabled": True},
         "leaderboard-reset": {},
         "reset": {},
     }
@@ -73,7 +74,7 @@ def test_show_lists_every_setting(gym):
     fields = gym.show()
     assert set(fields) == {"Daily posts", "Daily fact", "Daily quote", "Daily question",
                            "Moderation", "Quiz defaults", "Title belt",
-                           "Films on (spoiler gating)"}
+                           "Films on (spoiler gating)", "Web leaderboard"}
     assert fields["Title belt"] == "none: choose a role with /config belt-role"
     assert "3 hours" in fields["Daily posts"]  # the catch-up window is stated
 
@@ -246,6 +247,16 @@ def test_reset_asks_first_and_puts_every_setting_back(gym):
     assert fields["Quiz defaults"] == "5 questions, 20 s each"
     assert fields["Films on (spoiler gating)"] == "all nine"
     assert all(fields[f"Daily {k}"].startswith("off") for k in ("fact", "quote", "question"))
+
+
+def test_web_leaderboard_is_switched_on_and_off(gym):
+    assert gym.show()["Web leaderboard"].startswith("off")
+    message = gym.reply("boss", "web-leaderboard", {"enabled": True})
+    assert "public" in message.content
+    assert gym.show()["Web leaderboard"].startswith("on: /servers/")
+    message = gym.reply("boss", "web-leaderboard", {"enabled": False})
+    assert "off" in message.content
+    assert gym.show()["Web leaderboard"].startswith("off")
 
 
 def test_leaderboard_reset_asks_first_then_starts_a_new_season(gym):

@@ -13,6 +13,18 @@ class GuildRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    async def name_of(self, guild_id: int) -> str | None:
+        """The server's name, if the bot is in it (a server it left has no pages)."""
+        row = await self._db.fetch_one(
+            "SELECT name FROM guilds WHERE guild_id = $1 AND left_at IS NULL", (guild_id,))
+        return None if row is None else str(row["name"])
+
+    async def present(self) -> list[tuple[int, str]]:
+        """Every server the bot is in, by name."""
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, name FROM guilds WHERE left_at IS NULL ORDER BY name, guild_id")
+        return [(int(r["guild_id"]), str(r["name"])) for r in rows]
+
     async def upsert_present(self, guild_id: int, name: str, now: datetime) -> None:
         """Record that the bot is in this server (again): a return cancels the pending purge."""
         await self._db.execute_write(

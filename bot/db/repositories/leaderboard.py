@@ -128,8 +128,21 @@ async def add_result(
         [(g, u, film, ok) for film in dict.fromkeys(result.films)])
 
 
-def _board_source(dialect: Dialect, scope: str, since: date | None) -> str:
-    """The rows one board ranks (named parameters :guild, :season, :since)."""
+# Members who turned the global board off: left out of the global board, and of every page
+# shown outside Discord.
+_OPTED_OUT = "(SELECT user_id FROM user_preferences WHERE global_leaderboard = 0)"
+
+
+def _board_source(dialect: Dialect, scope: str, since: date | None, public: bool = False) -> str:
+    """The rows one board ranks (named parameters :guild, :season, :since); `public` leaves out
+    the members who turned the global board off (for the web page)."""
+    source = _ranked_rows(dialect, scope, since)
+    if public and scope == "server":
+        return f"SELECT * FROM ({source}) AS shown WHERE user_id NOT IN {_OPTED_OUT}"
+    return source
+
+
+def _ranked_rows(dialect: Dialect, scope: str, since: date | None) -> str:
     # No index chosen just for the grouping's order: with statistics (ANALYZE) SQLite would
     # otherwise skip-scan a (user_id, ...) index over every day ever recorded instead of
     # reading the period's range and sorting the few rows found.
@@ -151,8 +164,7 @@ def _board_source(dialect: Dialect, scope: str, since: date | None) -> str:
                   "SUM(correct) AS correct, MAX(best_streak) AS best_streak FROM quiz_day_totals "
                   f"WHERE day >= :since {by_user}")
     # Members who turned the global board off appear only on their servers' boards.
-    return (f"SELECT * FROM ({source}) AS ranked WHERE user_id NOT IN "
-            "(SELECT user_id FROM user_preferences WHERE global_leaderboard = 0)")
+    return f"SELECT * FROM ({source}) AS ranked WHERE user_id NOT IN {_OPTED_OUT}"
 
 
 _OPEN_SEASON = "SELECT season FROM quiz_seasons WHERE guild_id = $1 AND ended_at IS NULL"
@@ -236,13 +248,15 @@ class LeaderboardRepository:
     async def board(
         self, *, scope: str, guild_id: int, since: date | None, sort: str = "points",
         page: int = 1, season: int | None = None, page_size: int = PAGE_SIZE,
+        public: bool = False,
     ) -> BoardPage:
-        """One page of a board. Server boards count the given (default: open) season only."""
+        """One page of a board. Server boards count the given (default: open) season only;
+        `public` leaves out members who keep their standings inside Discord."""
         if scope not in SCOPES or sort not in SORTS:
             raise ValueError(f"unknown scope or sort: {scope!r}, {sort!r}")
         if scope == "server" and season is None:
             season = await self.current_season(guild_id)
-        source = _board_source(self._db.dialect, scope, since)
+        source = _board_source(self._db.dialect, scope, since, public)
         where = f"WHERE answered >= {MIN_ANSWERS_FOR_ACCURACY}" if sort == "accuracy" else ""
         params: dict[str, object] = {"guild": guild_id, "season": season,
                                      "since": since.isoformat() if since else None}
@@ -277,6 +291,22 @@ class LeaderboardRepository:
             f"SELECT t.*, COUNT(*) OVER () AS total FROM ({source}) t {where} "
             f"ORDER BY {_ORDER[sort]} LIMIT :limit OFFSET :offset) p ORDER BY {_ORDER[sort]}",
             params | {"limit": page_size, "offset": (page - 1) * page_size})
+
+    async def lifetime_points(self, guild_id: int, user_ids: list[int]) -> dict[int, int]:
+        """Each member's points on the server over every season (what rank titles go by)."""
+        if not user_ids:
+            return {}
+        marks = ", ".join(f"${n}" for n in range(2, len(user_ids) + 2))
+        rows = await self._db.fetch_all(
+            f"SELECT user_id, points FROM quiz_member_stats WHERE guild_id = $1 "
+            f"AND user_id IN ({marks})", (guild_id, *user_ids))
+        return {int(r["user_id"]): int(r["points"]) for r in rows}
+
+    async def shown_publicly(self, user_id: int) -> bool:
+        """False for a member who turned the global board off (kept off the web pages)."""
+        row = await self._db.fetch_one(
+            f"SELECT 1 AS hidden WHERE $1 IN {_OPTED_OUT}", (user_id,))
+        return row is None
 
     async def member_stats(self, guild_id: int, user_id: int) -> MemberStats | None:
         """One member's figures in one statement (one trip to the database)."""
