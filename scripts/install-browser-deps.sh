@@ -18,8 +18,13 @@ fi
 
 if [ ! -f .cache/browser/node_modules/axe-core/axe.min.js ]; then
     if ! command -v npm >/dev/null; then
-        echo "npm is missing: install Node.js and npm (as root: apt-get install -y npm)." >&2
-        exit 1
+        if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+            echo "installing npm with apt-get..."
+            apt-get update -qq && apt-get install -y -qq npm >/dev/null
+        else
+            echo "npm is missing: install Node.js and npm (as root: apt-get install -y npm)." >&2
+            exit 1
+        fi
     fi
     echo "installing axe-core into .cache/browser..."
     npm install --prefix .cache/browser --no-audit --no-fund --silent axe-core@4
