@@ -32,9 +32,9 @@ test-browser: $(STAMP)
 	bash scripts/install-browser-deps.sh $(PY)
 	$(PY) -m pytest -p no:randomly -m browser tests/browser
 
-# The reliability suite at its full counts (make test runs it at small counts).
+# The reliability and cluster suites at full counts (make test runs them at small counts).
 reliability: $(STAMP)
-	RELIABILITY=full $(PY) -m pytest -p no:randomly tests/reliability
+	RELIABILITY=full $(PY) -m pytest -p no:randomly tests/reliability tests/cluster
 
 # Builds and runs the image with a real Docker engine (a stand-in base image; see the script).
 test-docker:
