@@ -17,7 +17,9 @@ from bot.core.routes import RoutedButton, route
 from bot.errors import InvalidInput
 from bot.ui.embeds import ROCKY_RED, echo
 
-PAGE_BUDGET = 3800  # characters per page: under the 4,096 of an embed description
+# Characters per page: with the heading, the direct-message note and the page count, a page stays
+# under the 4,000 characters Components V2 allows a message's text displays together.
+PAGE_BUDGET = 3700
 MAX_CHOICES = 25
 OTHER = "Other"
 SAMPLES = {
@@ -157,25 +159,31 @@ def project_url() -> str | None:
 
 
 # -- rendering --------------------------------------------------------------------------------
-def help_message(bot: commands.Bot, page: int, in_dm: bool
-                 ) -> tuple[discord.Embed, discord.ui.View]:
+def help_message(bot: commands.Bot, page: int, in_dm: bool) -> discord.ui.LayoutView:
+    """A page of /help in Components V2: heading, the page's commands, the page count and the
+    routed Previous / Next buttons (the page rides in their custom ids)."""
     pages = pages_of(sections_of(bot))
     page = min(max(page, 0), len(pages) - 1)
     text = pages[page].text
     if in_dm:
         here = ", ".join(f"/{c.name}" for c in bot.tree.get_commands() if _works_in_dms(c))
         text = f"*Here in direct messages: {here}. Everything else works in a server.*\n\n{text}"
-    embed = discord.Embed(title="Rocky bot commands", description=text, colour=ROCKY_RED)
-    embed.set_footer(text=f"Page {page + 1} of {len(pages)} · <required> [optional]")
-    view = discord.ui.View(timeout=None)
+    items: list[discord.ui.Item] = [
+        discord.ui.TextDisplay("### Rocky bot commands"),
+        discord.ui.TextDisplay(text),
+        discord.ui.TextDisplay(f"-# Page {page + 1} of {len(pages)} · <required> [optional]")]
     if len(pages) > 1:
+        row: discord.ui.ActionRow = discord.ui.ActionRow()
         for direction in ("prev", "next"):
             target = page + (1 if direction == "next" else -1)
-            view.add_item(RoutedButton(
+            row.add_item(RoutedButton(
                 label="Previous" if direction == "prev" else "Next",
                 style=discord.ButtonStyle.secondary, disabled=not 0 <= target < len(pages),
                 custom_id=f"help:{direction}:{page}"))
-    return embed, view
+        items.append(row)
+    view = discord.ui.LayoutView(timeout=None)
+    view.add_item(discord.ui.Container(*items, accent_colour=ROCKY_RED))
+    return view
 
 
 def _works_in_dms(
@@ -213,8 +221,8 @@ class Help(commands.Cog):
     @route(r"help:(?P<dir>prev|next):(?P<page>\d+)")
     async def turn_page(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         target = int(match["page"]) + (1 if match["dir"] == "next" else -1)
-        embed, view = help_message(self.bot, target, in_dm=interaction.guild_id is None)
-        await interaction.response.edit_message(embed=embed, view=view)
+        view = help_message(self.bot, target, in_dm=interaction.guild_id is None)
+        await interaction.response.edit_message(view=view)
 
     @app_commands.command(name="help", description="Every command, by feature, with examples",
                           extras={"example": "/help feature:Montage"})
@@ -230,8 +238,8 @@ class Help(commands.Cog):
             if page < 0:
                 raise InvalidInput(f"There is no feature called {echo(feature)}; pick one "
                                    "from the list.")
-        embed, view = help_message(self.bot, page, in_dm=interaction.guild_id is None)
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        view = help_message(self.bot, page, in_dm=interaction.guild_id is None)
+        await interaction.response.send_message(view=view, ephemeral=True)
 
     @help.autocomplete("feature")
     async def feature_autocomplete(self, interaction: discord.Interaction, current: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -15,7 +16,7 @@ from bot.domain.films import FILMS
 from bot.domain.montage import index_of, page_bounds, page_count, start_for, step
 from bot.errors import InvalidInput, NotFound
 from bot.ui.embeds import echo
-from bot.ui.montage import playlist_embed, song_embed
+from bot.ui.montage import playlist_embed, song_layout
 
 MAX_CHOICES = 25
 LABELS = {"prev": "Previous", "next": "Next"}
@@ -25,18 +26,21 @@ PAGE_BUTTON = r"montage:list:(?P<dir>prev|next):(?P<owner>\d+):(?P<page>\d+)"
 
 
 # -- rendering ------------------------------------------------------------------------------
+# A message as send_message / edit_message take it: a Components V2 layout, or an embed and view.
+Message = dict[str, Any]
+
+
 def song_message(songs: tuple[Song, ...], index: int, owner_id: int, note: str | None = None
-                 ) -> tuple[discord.Embed, discord.ui.View]:
+                 ) -> Message:
     song = songs[index]
-    view = discord.ui.View(timeout=None)
+    row: discord.ui.ActionRow = discord.ui.ActionRow()
     for direction in ("prev", "next"):
-        view.add_item(_button(direction, f"montage:{direction}:{owner_id}:{song.id}",
-                              disabled=step(index, direction, len(songs)) is None))
-    return song_embed(song, index + 1, len(songs), note), view
+        row.add_item(_button(direction, f"montage:{direction}:{owner_id}:{song.id}",
+                             disabled=step(index, direction, len(songs)) is None))
+    return {"view": song_layout(song, index + 1, len(songs), row, note)}
 
 
-def playlist_message(songs: tuple[Song, ...], page: int, owner_id: int
-                     ) -> tuple[discord.Embed, discord.ui.View]:
+def playlist_message(songs: tuple[Song, ...], page: int, owner_id: int) -> Message:
     pages = page_count(len(songs))
     shown = page_bounds(page, len(songs))
     embed = playlist_embed([songs[i] for i in shown], shown.start + 1, page + 1, pages,
@@ -45,7 +49,7 @@ def playlist_message(songs: tuple[Song, ...], page: int, owner_id: int
     for direction in ("prev", "next"):
         view.add_item(_button(direction, f"montage:list:{direction}:{owner_id}:{page}",
                               disabled=step(page, direction, pages) is None))
-    return embed, view
+    return {"embed": embed, "view": view}
 
 
 def _button(direction: str, custom_id: str, *, disabled: bool) -> RoutedButton:
@@ -53,13 +57,13 @@ def _button(direction: str, custom_id: str, *, disabled: bool) -> RoutedButton:
                         disabled=disabled, custom_id=custom_id)
 
 
-async def answer_click(interaction: discord.Interaction, owner_id: int, embed: discord.Embed,
-               view: discord.ui.View) -> None:
+async def answer_click(interaction: discord.Interaction, owner_id: int, message: Message
+                       ) -> None:
     """The member who ran the command turns its pages; anyone else gets a private copy."""
     if interaction.user.id == owner_id:
-        await interaction.response.edit_message(embed=embed, view=view)
+        await interaction.response.edit_message(**message)
     else:
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await interaction.response.send_message(**message, ephemeral=True)
 
 
 class Montage(commands.Cog):
@@ -85,7 +89,7 @@ class Montage(commands.Cog):
         if target is None:
             raise NotFound("There is no song further that way; try the other button.")
         await answer_click(interaction, int(match["owner"]),
-                           *song_message(songs, target, owner_id=interaction.user.id))
+                           song_message(songs, target, owner_id=interaction.user.id))
 
     @route(PAGE_BUTTON)
     async def turn_page(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
@@ -96,7 +100,7 @@ class Montage(commands.Cog):
         if target is None:
             raise NotFound("There is no page further that way; try the other button.")
         await answer_click(interaction, int(match["owner"]),
-                           *playlist_message(songs, target, owner_id=interaction.user.id))
+                           playlist_message(songs, target, owner_id=interaction.user.id))
 
     @montage.command(name="show", description="A film's training-montage song, with links",
                      extras={"example": '/montage show film:"Rocky IV"'})
@@ -113,8 +117,8 @@ class Montage(commands.Cog):
             raise NotFound("No song of that film is in the catalogue; try another film.")
         note = None if start.film_has_montage else (
             f"{film} has no training-montage song in the catalogue; here is its signature song.")
-        embed, view = song_message(songs, start.index, interaction.user.id, note)
-        await interaction.response.send_message(embed=embed, view=view)
+        await interaction.response.send_message(
+            **song_message(songs, start.index, interaction.user.id, note))
 
     @show_song.autocomplete("film")
     async def film_autocomplete(self, interaction: discord.Interaction, current: str
@@ -130,8 +134,7 @@ class Montage(commands.Cog):
         songs = self.bot.content.songs_in_film_order()
         if not songs:
             raise NotFound("The song catalogue is empty; ask the bot's owner to add a songs pack.")
-        embed, view = playlist_message(songs, 0, interaction.user.id)
-        await interaction.response.send_message(embed=embed, view=view)
+        await interaction.response.send_message(**playlist_message(songs, 0, interaction.user.id))
 
 
 async def setup(bot: RockyBot) -> None:

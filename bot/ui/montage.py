@@ -1,4 +1,4 @@
-"""Embeds for the montage-song catalogue: one song in full, and a page of the playlist."""
+"""The montage-song catalogue: one song in full (Components V2), and a page of the playlist."""
 
 from __future__ import annotations
 
@@ -23,24 +23,32 @@ def listening_links(song: Song) -> str:
     return " · ".join(links)
 
 
-def song_embed(song: Song, number: int, total: int, note: str | None = None) -> discord.Embed:
-    """`number` counts from 1 in film order; `note` explains an unusual starting point."""
-    description = f"**Scene:** {song.scene}"
-    if note:
-        description = f"*{note}*\n\n{description}"
-    embed = discord.Embed(title=song.title, description=description,
-                          colour=CHAMPION_GOLD if song.montage else PHILLY_BLUE)
-    embed.set_author(name=f"{song_kind(song)} — {', '.join(song.films)}")
-    embed.add_field(name="Performer", value=song.performer, inline=True)
-    embed.add_field(name="Written by", value=", ".join(song.writers), inline=True)
-    embed.add_field(name="Year", value=str(song.year), inline=True)
+def song_layout(song: Song, number: int, total: int, buttons: discord.ui.ActionRow,
+                note: str | None = None) -> discord.ui.LayoutView:
+    """/montage show in Components V2: the kind and films, the title, the scene, the details one
+    per line (`**Name:** value`), the song's place in the catalogue and the browse `buttons`.
+    `number` counts from 1 in film order; `note` explains an unusual starting point."""
+    details = [("Performer", song.performer), ("Written by", ", ".join(song.writers)),
+               ("Year", str(song.year))]
     if song.chart_peak:
-        embed.add_field(name="Chart peak", value=song.chart_peak, inline=True)
-    embed.add_field(name="Listen", value=listening_links(song), inline=False)
-    embed.add_field(name="Source", value=f"[where this is documented]({song.source})",
-                    inline=False)
-    embed.set_footer(text=f"Song {number} of {total}, films in release order")
-    return embed
+        details.append(("Chart peak", song.chart_peak))
+    details += [("Listen", listening_links(song)),
+                ("Source", f"[where this is documented]({song.source})")]
+    items: list[discord.ui.Item] = [
+        discord.ui.TextDisplay(f"-# {song_kind(song)} — {', '.join(song.films)}\n"
+                               f"### {song.title}")]
+    if note:
+        items.append(discord.ui.TextDisplay(f"*{note}*"))
+    items += [
+        discord.ui.TextDisplay(f"**Scene:** {song.scene}"),
+        discord.ui.Separator(),
+        discord.ui.TextDisplay("\n".join(f"**{name}:** {value}" for name, value in details)),
+        discord.ui.TextDisplay(f"-# Song {number} of {total}, films in release order"),
+        buttons]
+    view = discord.ui.LayoutView(timeout=None)
+    view.add_item(discord.ui.Container(
+        *items, accent_colour=CHAMPION_GOLD if song.montage else PHILLY_BLUE))
+    return view
 
 
 def _cut(text: str) -> str:

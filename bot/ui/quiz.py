@@ -66,27 +66,30 @@ def _about(question: Question) -> str:
     return f"{' · '.join(question.films)} · {question.difficulty}"
 
 
-def question_embed(question: Question, shuffle: Shuffle, round_no: int, total: int,
-                   closes_at: datetime, answers: int) -> discord.Embed:
+def question_layout(question: Question, shuffle: Shuffle, round_no: int, total: int,
+                    closes_at: datetime, answers: int, buttons: discord.ui.ActionRow
+                    ) -> discord.ui.LayoutView:
+    """A game's question in Components V2: heading and prompt, the options, the countdown and
+    answer count, and the four answer `buttons`. The message is edited in place for the count
+    and the reveal (reveal_layout)."""
     when = discord.utils.format_dt(closes_at, "R")
     said = "answer" if answers == 1 else "answers"
-    embed = discord.Embed(
-        title=f"Question {round_no} of {total}",
-        description=f"**{question.prompt}**\n\n{option_lines(shuffle.shown(question))}\n\n"
-                    f"⏱️ Time's up {when} · 📨 {answers} {said} so far",
-        colour=ROCKY_RED)
-    embed.set_footer(text=f"{_about(question)} · one answer each, the first one counts")
-    return embed
+    return _layout([
+        discord.ui.TextDisplay(f"### Question {round_no} of {total}\n**{question.prompt}**"),
+        discord.ui.TextDisplay(option_lines(shuffle.shown(question))),
+        discord.ui.Separator(),
+        discord.ui.TextDisplay(f"⏱️ Time's up {when} · 📨 {answers} {said} so far"),
+        discord.ui.TextDisplay(f"-# {_about(question)} · one answer each, the first one counts"),
+        buttons,
+    ], ROCKY_RED)
 
 
-def reveal_embed(question: Question, result: RoundResult, total: int) -> discord.Embed:
+def reveal_layout(question: Question, result: RoundResult, total: int,
+                  buttons: discord.ui.ActionRow | None) -> discord.ui.LayoutView:
+    """The question at the bell: the answer marked, who got it right and how fast, why, the
+    source, and the answer `buttons` disabled (None when the reveal is a message of its own)."""
     shuffle = result.round.shuffle
     right = result.right
-    embed = discord.Embed(
-        title=f"Question {result.round.round_no} of {total}: time!",
-        description=f"**{question.prompt}**\n\n"
-                    f"{option_lines(shuffle.shown(question), shuffle.correct)}",
-        colour=CHAMPION_GOLD if right else PHILLY_BLUE)
     count = len(result.answers)
     if right:
         lines = [f"{safe(a.display_name)}: {seconds_text(a.elapsed_ms)} (+{a.points})"
@@ -94,12 +97,19 @@ def reveal_embed(question: Question, result: RoundResult, total: int) -> discord
         value = _lines_within(lines)
     else:
         value = "Nobody this time." if count else "Nobody answered."
-    embed.add_field(name=f"Got it right: {len(right)} of {count}", value=value, inline=False)
-    embed.add_field(name="Why", value=question.explanation, inline=False)
-    embed.add_field(name="Source", value=f"[where this is documented]({question.source})",
-                    inline=False)
-    embed.set_footer(text=_about(question))
-    return embed
+    items: list[discord.ui.Item] = [
+        discord.ui.TextDisplay(f"### Question {result.round.round_no} of {total}: time!\n"
+                               f"**{question.prompt}**"),
+        discord.ui.TextDisplay(option_lines(shuffle.shown(question), shuffle.correct)),
+        discord.ui.Separator(),
+        discord.ui.TextDisplay(f"**Got it right: {len(right)} of {count}**\n{value}"),
+        discord.ui.TextDisplay(f"**Why:** {question.explanation}\n"
+                               f"**Source:** [where this is documented]({question.source})"),
+        discord.ui.TextDisplay(f"-# {_about(question)}"),
+    ]
+    if buttons is not None:
+        items.append(buttons)
+    return _layout(items, CHAMPION_GOLD if right else PHILLY_BLUE)
 
 
 def start_text(starter: str, questions: int, seconds: int, film: str | None,

@@ -34,19 +34,19 @@ def parse_day(code: str) -> date:
     return date(int(code[:4]), int(code[4:6]), int(code[6:]))
 
 
-def answer_view(game_id: int, round_no: int, options: Sequence[str], *,
-                correct: int | None = None) -> discord.ui.View:
+def answer_buttons(game_id: int, round_no: int, options: Sequence[str], *,
+                   correct: int | None = None) -> discord.ui.ActionRow:
     """The four answers; once revealed (correct given) they are disabled, the answer green."""
-    view = discord.ui.View(timeout=None)
+    row: discord.ui.ActionRow = discord.ui.ActionRow()
     for i, text in enumerate(options):
         if correct is None:
             style, disabled = discord.ButtonStyle.primary, False
         else:
             disabled = True
             style = discord.ButtonStyle.success if i == correct else discord.ButtonStyle.secondary
-        view.add_item(RoutedButton(label=_label(text), emoji=LETTERS[i], style=style,
-                                   disabled=disabled, custom_id=f"quiz:{game_id}:{round_no}:{i}"))
-    return view
+        row.add_item(RoutedButton(label=_label(text), emoji=LETTERS[i], style=style,
+                                  disabled=disabled, custom_id=f"quiz:{game_id}:{round_no}:{i}"))
+    return row
 
 
 def daily_options_view(day: date, options: Sequence[str]) -> discord.ui.View:

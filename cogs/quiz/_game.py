@@ -24,8 +24,8 @@ from bot.domain.quiz import (
     question_pool,
     shuffle_options,
 )
-from bot.ui.quiz import question_embed, reveal_embed, standings_embed
-from cogs.quiz._buttons import answer_view
+from bot.ui.quiz import question_layout, reveal_layout, standings_embed
+from cogs.quiz._buttons import answer_buttons
 
 if TYPE_CHECKING:
     from cogs.quiz._cog import Quiz
@@ -158,11 +158,7 @@ class GameRunner:
             round_ = replace(round_, opened_at=opened, closes_at=opened + self._duration())
             await self.repo.reschedule_round(self.game_id, round_.round_no, round_.opened_at,
                                              round_.closes_at)
-        question = self._question(round_.question_id)
-        message = await self.channel.send(
-            embed=question_embed(question, round_.shuffle, round_.round_no,
-                                 self.game.question_count, round_.closes_at, 0),
-            view=answer_view(self.game_id, round_.round_no, round_.shuffle.shown(question)))
+        message = await self.channel.send(view=self._question_layout(round_, 0))
         await self.repo.set_round_message(self.game_id, round_.round_no, message.id)
         return replace(round_, message_id=message.id)
 
@@ -171,7 +167,6 @@ class GameRunner:
 
     async def _wait_for_bell(self, round_: Round) -> None:
         """Sleep until the bell (or a stop), editing the answer count at most every 2.5 s."""
-        question = self._question(round_.question_id)
         shown = 0  # after a restart the message may show a stale count: the next tick fixes it
         while (left := self._seconds_left(round_)) > 0:
             try:
@@ -183,12 +178,19 @@ class GameRunner:
                 continue
             count = await self.repo.count_answers(self.game_id, round_.round_no)
             if count != shown:
-                await self._edit(round_, embed=question_embed(
-                    question, round_.shuffle, round_.round_no, self.game.question_count,
-                    round_.closes_at, count))
+                await self._edit(round_, view=self._question_layout(round_, count))
                 shown = count
 
+    def _question_layout(self, round_: Round, answers: int) -> discord.ui.LayoutView:
+        question = self._question(round_.question_id)
+        return question_layout(
+            question, round_.shuffle, round_.round_no, self.game.question_count,
+            round_.closes_at, answers,
+            answer_buttons(self.game_id, round_.round_no, round_.shuffle.shown(question)))
+
     async def _edit(self, round_: Round, **changes: Any) -> None:
+        """Edit the question's message. A Components V2 message stays one: the edit sends a
+        LayoutView, whose flag discord.py sets again."""
         assert round_.message_id is not None
         await discord.PartialMessage(channel=self.channel, id=round_.message_id).edit(**changes)
 
@@ -199,16 +201,18 @@ class GameRunner:
         result = await self.repo.reveal_round(
             self.game_id, round_.round_no, now=now, day=local_day(now, config.timezone),
             difficulty=question.difficulty, films=question.films)
-        embed = reveal_embed(question, result, self.game.question_count)
-        view = answer_view(self.game_id, round_.round_no, round_.shuffle.shown(question),
-                           correct=round_.shuffle.correct)
         if round_.message_id is None:
-            await self.channel.send(embed=embed)
+            await self.channel.send(
+                view=reveal_layout(question, result, self.game.question_count, None))
             return
+        buttons = answer_buttons(self.game_id, round_.round_no, round_.shuffle.shown(question),
+                                 correct=round_.shuffle.correct)
         try:
-            await self._edit(round_, embed=embed, view=view)
+            await self._edit(round_, view=reveal_layout(question, result,
+                                                        self.game.question_count, buttons))
         except discord.NotFound:  # someone deleted the question: the reveal still goes out
-            await self.channel.send(embed=embed)
+            await self.channel.send(
+                view=reveal_layout(question, result, self.game.question_count, None))
 
     async def _finish(self, status: GameStatus, reason: str) -> None:
         if not await self.repo.end_game(self.game_id, status, reason, self.bot.clock()):

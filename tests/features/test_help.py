@@ -8,18 +8,29 @@ import pytest
 
 import bot as bot_package
 from bot.content import load_content
+from bot.emulator.model import Message
 
 pytestmark = pytest.mark.e2e
+
+
+def page_text(message: Message) -> str:
+    """The commands a /help page lists: the Components V2 text between its heading and its
+    page count."""
+    assert message.flags & Message.COMPONENTS_V2 and not message.embeds
+    texts = [c["content"] for c in message.all_components() if c.get("type") == 10]
+    assert texts[0] == "### Rocky bot commands", texts[0]
+    assert texts[-1].startswith("-# Page ") and texts[-1].endswith("<required> [optional]")
+    return "\n".join(texts[1:-1])
 
 
 def _help_pages(discord, actor, options=None):  # type: ignore[no-untyped-def]
     """Every page's text, turning pages with Next as a member would."""
     record = discord.call(discord.emu.command(actor, "help", options or {}))
     message = discord.emu.message(record.original_message_id)
-    texts = [message.embeds[0]["description"]]
+    texts = [page_text(message)]
     while any(b["label"] == "Next" and not b["disabled"] for b in message.buttons()):
         discord.call(discord.emu.click(actor, message, label="Next"))
-        texts.append(message.embeds[0]["description"])
+        texts.append(page_text(message))
     return message, texts
 
 
@@ -59,8 +70,7 @@ def test_help_opens_at_a_feature_and_refuses_an_unknown_one(discord):
     choices = discord.call(discord.emu.autocomplete(alice, "help", "feature", {"feature": "priv"}))
     assert [c["value"] for c in choices] == ["Privacy"]
     record = discord.call(discord.emu.command(alice, "help", {"feature": "Privacy"}))
-    assert "**Privacy**" in discord.emu.message(record.original_message_id).embeds[0][
-        "description"]
+    assert "**Privacy**" in page_text(discord.emu.message(record.original_message_id))
     record = discord.call(discord.emu.command(alice, "help", {"feature": "Karaoke"}))
     message = discord.emu.message(record.original_message_id)
     assert message.ephemeral and "no feature called “Karaoke”" in message.content

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.content import load_content
+from bot.emulator.model import Message
 
 pytestmark = pytest.mark.e2e
 SONGS = load_content().songs_in_film_order()
 
 
-def _song_of(message) -> int:  # type: ignore[no-untyped-def]
-    """The catalogue index of the song a message shows (from its footer, checked by title)."""
-    [embed] = message.embeds
-    number = int(embed["footer"]["text"].split()[1])
-    assert SONGS[number - 1].title == embed["title"]
-    return number - 1
+def _song_of(message: Message) -> int:
+    """The catalogue index of the song a /montage show layout shows (from its "Song N of M"
+    line, checked by its title)."""
+    assert message.flags & Message.COMPONENTS_V2 and not message.embeds
+    text = message.text()
+    number = re.search(r"^-# Song (\d+) of (\d+), films in release order$", text, re.M)
+    assert number and int(number[2]) == len(SONGS), text
+    assert SONGS[int(number[1]) - 1].title == _title(message)
+    return int(number[1]) - 1
+
+
+def _title(message: Message) -> str:
+    found = re.search(r"^### (.+)$", message.text(), re.M)
+    assert found, message.text()
+    return found[1]
+
+
+def _kind(message: Message) -> str:
+    """The line above the title: "Training montage — <films>" or "Signature song — <films>"."""
+    first = next(c for c in message.all_components() if c.get("type") == 10)
+    return first["content"].split("\n")[0].removeprefix("-# ")
+
+
+def _details(message: Message) -> dict[str, str]:
+    """The song's `**Name:** value` lines, by name (the scene and the details)."""
+    return dict(re.findall(r"^\*\*([^*]+):\*\* (.*)$", message.text(), re.M))
 
 
 def _show(discord, member, film=None):  # type: ignore[no-untyped-def]
@@ -30,15 +53,14 @@ def test_show_a_film_gives_its_montage_song_with_every_detail(discord):
     song = SONGS[_song_of(message)]
     assert song.montage and "Rocky III" in song.films
     assert song is next(s for s in SONGS if s.montage and "Rocky III" in s.films)
-    [embed] = message.embeds
-    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    fields = _details(message)
     assert fields["Performer"] == song.performer
     assert fields["Written by"] == ", ".join(song.writers)
     assert fields["Year"] == str(song.year)
-    assert song.scene in embed["description"]
+    assert fields["Scene"] == song.scene
     assert song.youtube_url in fields["Listen"] and song.spotify_url in fields["Listen"]
     assert song.source in fields["Source"]
-    assert embed["author"]["name"].startswith("Training montage")
+    assert _kind(message).startswith("Training montage")
     assert discord.emu.violations == []
 
 
@@ -48,7 +70,7 @@ def test_chart_peak_and_official_page_show_when_the_pack_has_them(discord):
     # Walk to the charted song with Next, as a member would.
     while SONGS[_song_of(message)] is not charted:
         discord.call(discord.emu.click(discord.member("bob"), message, label="Next"))
-    fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+    fields = _details(message)
     assert fields["Chart peak"] == charted.chart_peak
     assert ("Official page" in fields["Listen"]) == bool(charted.official_url)
 
@@ -88,7 +110,8 @@ def test_a_film_without_a_montage_song_says_so_and_shows_its_signature_song(disc
     _, message = _show(discord, discord.member("alice"), "Rocky V")
     song = SONGS[_song_of(message)]
     assert "Rocky V" in song.films and not song.montage
-    assert "no training-montage song" in message.embeds[0]["description"]
+    assert "no training-montage song" in message.text()
+    assert _kind(message).startswith("Signature song")
 
 
 def test_film_autocomplete_and_the_value_checked_again(discord):
@@ -129,6 +152,6 @@ def test_browse_buttons_still_work_after_a_restart(fresh_discord, make_bot):
     assert bot.stop() == 0
     bot.start()
     fresh_discord.call(fresh_discord.emu.click(alice, message, label="Next"))
-    assert message.embeds[0]["title"] == SONGS[1].title
+    assert _song_of(message) == 1 and _title(message) == SONGS[1].title
     assert fresh_discord.emu.violations == []
     bot.stop()

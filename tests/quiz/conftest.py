@@ -4,6 +4,7 @@ a fresh server per test so the tests never depend on each other's state or order
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -97,13 +98,43 @@ class Club:
         return self.wait_for_post(lambda m: "Final bell" in title(m), channel, timeout)
 
 
+def displays(message: Message) -> list[str]:
+    """The text displays of a Components V2 message, in order."""
+    return [c.get("content", "") for c in message.all_components() if c.get("type") == 10]
+
+
 def title(message: Message) -> str:
-    return message.embeds[0].get("title", "") if message.embeds else ""
+    """An embed's title, or the heading (`### ...`) a Components V2 message opens with: a game's
+    question and its reveal are V2, the standings an embed."""
+    if message.embeds:
+        return message.embeds[0].get("title", "")
+    first = (displays(message) or [""])[0].split("\n")[0]
+    return first.removeprefix("### ") if first.startswith("### ") else ""
 
 
 def question_of(message: Message) -> Question:
-    prompt = message.embeds[0]["description"].split("\n")[0].strip("*")
-    return QUESTIONS[prompt]
+    """The question a game's question (or reveal) message asks: the bold prompt under its
+    heading."""
+    assert message.flags & Message.COMPONENTS_V2 and not message.embeds
+    heading, prompt = displays(message)[0].split("\n")[:2]
+    assert heading.startswith("### Question "), heading
+    return QUESTIONS[prompt.removeprefix("**").removesuffix("**")]
+
+
+def reveal_field(message: Message, starts: str) -> dict[str, str]:
+    """A part of a revealed question by the start of its name, as name and value: "Got it
+    right: N of M" (the bold line) with the lines under it, or a `**Name:** value` line ("Why",
+    "Source")."""
+    assert title(message).endswith("time!"), title(message)
+    fields: list[tuple[str, str]] = []
+    for text in displays(message)[1:]:  # after the heading and the prompt
+        head, _, rest = text.partition("\n")
+        if re.fullmatch(r"\*\*Got it right: \d+ of \d+\*\*", head):
+            fields.append((head.strip("*"), rest))
+        else:
+            fields += re.findall(r"^\*\*([^*]+):\*\* (.*)$", text, re.M)
+    name, value = next((n, v) for n, v in fields if n.startswith(starts))
+    return {"name": name, "value": value}
 
 
 def right_and_wrong(message: Message) -> tuple[dict[str, Any], list[dict[str, Any]]]:

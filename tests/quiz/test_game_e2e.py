@@ -16,6 +16,7 @@ from tests.quiz.conftest import (
     new_club,
     question_of,
     read_db,
+    reveal_field,
     right_and_wrong,
     title,
     write_db,
@@ -29,10 +30,6 @@ def club(quiz_env):
     return new_club(quiz_env[0])
 
 
-def field(message, starts: str) -> dict:
-    return next(f for f in message.embeds[0]["fields"] if f["name"].startswith(starts))
-
-
 def test_a_full_game_right_wrong_double_click_late_reveal_standings_and_stats(club):
     start = club.command("alice", "quiz", {"questions": 5, "seconds": 10}, sub="start")
     intro = club.reply(start)
@@ -40,7 +37,7 @@ def test_a_full_game_right_wrong_double_click_late_reveal_standings_and_stats(cl
 
     q1 = club.question(1)
     right, wrong = right_and_wrong(q1)
-    assert len(q1.buttons()) == 4 and re.search(r"<t:\d+:R>", q1.embeds[0]["description"])
+    assert len(q1.buttons()) == 4 and re.search(r"<t:\d+:R>", q1.text())
     locked = club.reply(club.click("alice", q1, custom_id=right["custom_id"]))
     assert locked.ephemeral and locked.content.startswith("Locked in")
     club.click("bob", q1, custom_id=wrong[0]["custom_id"])
@@ -53,7 +50,7 @@ def test_a_full_game_right_wrong_double_click_late_reveal_standings_and_stats(cl
     assert all(b["disabled"] for b in revealed.values())
     assert revealed[right["label"]]["style"] == 3  # the right answer turns green
     question = question_of(q1)
-    got_it = field(q1, "Got it right")
+    got_it = reveal_field(q1, "Got it right")
     assert got_it["name"] == "Got it right: 2 of 3"
     names = re.findall(r"^(\w+): \d+\.\d s \(\+(\d+)\)$", got_it["value"], re.M)
     assert [n for n, _ in names] == ["alice", "carol"]  # fastest first; bob was wrong
@@ -61,8 +58,8 @@ def test_a_full_game_right_wrong_double_click_late_reveal_standings_and_stats(cl
     base = BASE_POINTS[question.difficulty]
     assert all(base <= p <= base + MAX_SPEED_BONUS for p in points.values())
     assert points["alice"] >= points["carol"]
-    assert field(q1, "Why")["value"] == question.explanation
-    assert question.source in field(q1, "Source")["value"]
+    assert reveal_field(q1, "Why")["value"] == question.explanation
+    assert question.source in reveal_field(q1, "Source")["value"]
 
     # Late: the member's client still shows the buttons, but the bell has rung.
     late = club.reply(club.click("mod", q1, custom_id=right["custom_id"]))
@@ -116,7 +113,7 @@ def test_only_the_starter_or_a_moderator_stops_a_game_and_one_game_per_channel(c
     stopped = club.reply(club.command("mod", "quiz", sub="stop"))
     assert stopped.ephemeral and "Stopping" in stopped.content
     club.wait_revealed(q1, timeout=5)  # the open question is revealed at once, scores kept
-    assert field(q1, "Got it right")["name"] == "Got it right: 1 of 1"
+    assert reveal_field(q1, "Got it right")["name"] == "Got it right: 1 of 1"
     standings = club.standings(timeout=5)
     assert standings.embeds[0]["footer"]["text"] == "Stopped by mod."
     assert "carol" in standings.embeds[0]["description"]
@@ -138,11 +135,11 @@ def test_the_answer_count_is_edited_in_batches_within_the_rate_limit(club, quiz_
     q1 = club.question(1)
     right, wrong = right_and_wrong(q1)
     club.click("alice", q1, custom_id=right["custom_id"])
-    club.run(club.emu.wait_for(lambda: "1 answer so far" in q1.embeds[0]["description"], 5))
+    club.run(club.emu.wait_for(lambda: "1 answer so far" in q1.text(), 5))
     club.click("bob", q1, custom_id=wrong[0]["custom_id"])
     club.click("carol", q1, custom_id=right["custom_id"])
     club.click("mod", q1, custom_id=right["custom_id"])
-    club.run(club.emu.wait_for(lambda: "4 answers so far" in q1.embeds[0]["description"], 5))
+    club.run(club.emu.wait_for(lambda: "4 answers so far" in q1.text(), 5))
     club.wait_revealed(q1)
     club.standings()
 

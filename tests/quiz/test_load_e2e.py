@@ -14,6 +14,7 @@ from tests.quiz.conftest import (
     game_id_of,
     new_club,
     read_db,
+    reveal_field,
     right_and_wrong,
     title,
 )
@@ -58,7 +59,7 @@ def test_200_members_clicking_at_once_each_get_one_answer_and_a_response(quiz_en
 
     club.command("fan000", "quiz", sub="stop")
     club.wait_revealed(q1, timeout=10)
-    got_it = next(f for f in q1.embeds[0]["fields"] if f["name"].startswith("Got it right"))
+    got_it = reveal_field(q1, "Got it right")
     assert got_it["name"] == f"Got it right: {CROWD // 4} of {CROWD}"
     assert len(got_it["value"]) <= 1024 and re.search(r"…and \d+ more$", got_it["value"])
     club.wait_for_post(lambda m: "Final bell" in title(m), timeout=10)

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.quiz.conftest import QUIZ_ENV, Club, figures, game_id_of, read_db, right_and_wrong
+from tests.quiz.conftest import (
+    QUIZ_ENV,
+    Club,
+    figures,
+    game_id_of,
+    read_db,
+    reveal_field,
+    right_and_wrong,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +37,7 @@ def test_a_game_resumes_after_a_clean_restart_and_after_a_kill(fresh_discord, ma
     back = club.wait_for_post(lambda m: "I'm back after a restart" in m.content)
     assert "from question 2 of 3" in back.content
     club.wait_revealed(q2)
-    got_it = next(f for f in q2.embeds[0]["fields"] if f["name"].startswith("Got it right"))
+    got_it = reveal_field(q2, "Got it right")
     assert got_it["name"] == "Got it right: 1 of 1" and got_it["value"].startswith("alice:")
     q3 = club.question(3)
     club.click("bob", q3, custom_id=right_and_wrong(q3)[0]["custom_id"])  # after the restart

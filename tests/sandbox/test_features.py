@@ -113,7 +113,8 @@ def test_facts_quotes_motivation_and_montage(run):
 
 def test_a_quiz_question_is_answered_with_a_button_and_closes_on_time(run):
     started = step(run, "/quiz start questions:1")
-    assert re.search(r"^  \[1 .+\] \[2 .+\] \[3 .+\] \[4 .+\]$", started, re.M)
+    # The question is a Components V2 container: its answer buttons sit inside it.
+    assert re.search(r"^  │ \[1 .+\] \[2 .+\] \[3 .+\] \[4 .+\]$", started, re.M)
     assert step(run, "click 1").startswith("Rocky in #quiz, only you can see this:")
     closed = step(run, "wait 3")
     assert closed.startswith("Rocky edited a message in #quiz:")
