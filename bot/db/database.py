@@ -278,8 +278,8 @@ async def commit_group(conn: Connection, begin: str, works: list[Work[Any]]
     except Exception:
         await conn.execute("ROLLBACK")
         return await _commit_units(conn, begin, works)
-    except BaseException:
-        await conn.execute("ROLLBACK")
+    except BaseException:  # cancelled: end the transaction if the connection still can
+        await _rollback_quietly(conn)
         raise
     await conn.execute("COMMIT")
     return outcomes
