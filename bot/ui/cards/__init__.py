@@ -12,16 +12,18 @@ import io
 from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import discord
-from PIL import Image
 
 from bot.ui.cards.avatars import AvatarFetcher, avatar_url
 from bot.ui.cards.champion import ChampionCard
 from bot.ui.cards.leaderboard import BoardCard, BoardLine
 from bot.ui.cards.member import MemberCard
 from bot.ui.cards.poster import png
+
+if TYPE_CHECKING:  # Pillow loads when the first card is drawn, not at start
+    from PIL import Image
 
 __all__ = ["AvatarFetcher", "BoardCard", "BoardLine", "Card", "CardRenderer", "ChampionCard",
            "MemberCard", "avatar_url", "draw_png"]

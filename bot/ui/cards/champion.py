@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from bot.ui.cards import poster, text
+
+if TYPE_CHECKING:  # Pillow loads when the first card is drawn, not at start
+    from PIL import Image
 
 WIDTH, HEIGHT = 934, 360
 

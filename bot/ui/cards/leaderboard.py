@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from bot.domain.leaderboard import BoardPage
 from bot.ui.cards import poster, text
+
+if TYPE_CHECKING:  # Pillow loads when the first card is drawn, not at start
+    from PIL import Image
 
 WIDTH = 934
 HEADER = 96

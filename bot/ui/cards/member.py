@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from bot.domain.leaderboard import MemberStats
 from bot.domain.ranks import rank_for
 from bot.ui.cards import poster, text
+
+if TYPE_CHECKING:  # Pillow loads when the first card is drawn, not at start
+    from PIL import Image
 
 WIDTH, HEIGHT = 934, 282
 LEFT = 300  # where the text column starts, right of the avatar

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+from typing import TYPE_CHECKING
 
 import discord
-from PIL import Image, ImageDraw, ImageOps
 
 from bot.ui.cards import text
 from bot.ui.embeds import CHAMPION_GOLD, PHILLY_BLUE, ROCKY_RED
+
+if TYPE_CHECKING:  # Pillow loads when the first card is drawn, not at start
+    from PIL import Image, ImageDraw
 
 
 def _rgb(colour: discord.Colour) -> tuple[int, int, int]:
@@ -33,6 +36,8 @@ SUPERSAMPLE = 2  # avatars are cut at twice the size and scaled down: smooth rou
 
 def canvas(width: int, height: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     """A black poster with a red band at the top and a gold rule under it and at the foot."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (width, height), INK)
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, width, 10), fill=RED)
@@ -45,6 +50,8 @@ def avatar(image: Image.Image, picture: bytes | None, name: str, box: tuple[int,
            *, ring: tuple[int, int, int] = GOLD, ring_width: int = 4) -> None:
     """A round avatar of diameter `box[2]` at (box[0], box[1]); the member's initials on a
     colour of their own when there is no picture."""
+    from PIL import Image, ImageDraw
+
     x, y, size = box
     big = size * SUPERSAMPLE
     face = _picture(picture, big) or _initials(name, big)
@@ -60,6 +67,8 @@ def avatar(image: Image.Image, picture: bytes | None, name: str, box: tuple[int,
 
 
 def _picture(picture: bytes | None, size: int) -> Image.Image | None:
+    from PIL import Image, ImageOps
+
     if not picture:
         return None
     try:
@@ -70,6 +79,8 @@ def _picture(picture: bytes | None, size: int) -> Image.Image | None:
 
 
 def _initials(name: str, size: int) -> Image.Image:
+    from PIL import Image, ImageDraw
+
     hue = hashlib.sha1(name.encode()).digest()[0]
     background = (RED, BLUE, (90, 60, 130), (40, 110, 80))[hue % 4]
     face = Image.new("RGB", (size, size), background)

@@ -12,9 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.ttLib import TTFont
-from PIL import ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow loads when the first card is drawn, not at start
+    from PIL import ImageDraw, ImageFont
 
 FONTS = Path(__file__).with_name("fonts")
 REPLACEMENT = "?"
@@ -40,12 +41,16 @@ class Face:
 
 @cache
 def _codepoints(file: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
     return frozenset(TTFont(FONTS / file, lazy=True).getBestCmap())
 
 
 @lru_cache(maxsize=256)
 def _font(file: str, size: int) -> ImageFont.FreeTypeFont:
     # Basic layout: the same pixels wherever the bot runs (raqm is optional in Pillow builds).
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(FONTS / file), size, layout_engine=ImageFont.Layout.BASIC)
 
 
