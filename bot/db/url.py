@@ -44,6 +44,8 @@ class DatabaseUrl:
         if self.path is not None:
             return f"sqlite:///{self.path}"
         user = f"{self.user}@" if self.user else ""
+        if self.host.startswith("/"):  # a unix socket's folder
+            return f"postgresql://{user}/{self.database}?host={self.host}"
         return f"postgresql://{user}{self.host}:{self.port}/{self.database}"
 
     def __str__(self) -> str:

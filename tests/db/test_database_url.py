@@ -40,6 +40,7 @@ def test_sqlite_and_postgresql_urls_parse_and_show_without_the_password():
     assert PASSWORD not in url.safe and PASSWORD not in repr(url) and PASSWORD not in str(url)
     socket = parse_database_url("postgresql://rocky@/rocky?host=/run/postgresql")
     assert (socket.host, socket.database) == ("/run/postgresql", "rocky")
+    assert socket.safe == "postgresql://rocky@/rocky?host=/run/postgresql"
 
 
 @pytest.mark.parametrize("text, why", [
